@@ -1,0 +1,74 @@
+"""The thin UI layer: widgets that link controls to a model function and redraw its figure.
+
+Nothing here computes a result; each lab's front end (``labsupport.ui.<module>``) names its controls
+and a ``draw(**values) -> Figure`` function built from the model and :mod:`labsupport.plotting`.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Mapping
+
+import ipywidgets as widgets
+from IPython.display import display
+
+__all__ = ["LabWidget"]
+
+
+class LabWidget:
+    """Controls above a figure; changing a control redraws the figure.
+
+    Parameters
+    ----------
+    controls : mapping of str to ipywidgets.ValueWidget
+        Keyword name -> control; ``draw`` receives each control's value under its name.
+    draw : callable
+        ``draw(**values) -> matplotlib.figure.Figure``. Must not display anything itself.
+    columns : int, default=3
+        Controls per row.
+
+    Attributes
+    ----------
+    last_callback_s : float
+        Wall time of the last redraw (model + figure), in seconds; the benchmark reads it.
+
+    """
+
+    def __init__(self, controls: Mapping[str, Any], draw: Callable[..., Any], *, columns: int = 3) -> None:
+        if not controls:
+            raise ValueError('"controls" must name at least one control')
+        if not callable(draw):
+            raise TypeError(f'"draw" must be callable, got {draw!r}')
+        self.controls = dict(controls)
+        self.draw = draw
+        self.output = widgets.Output()
+        rows = [widgets.HBox(list(self.controls.values())[i:i + columns])
+                for i in range(0, len(self.controls), columns)]
+        self.box = widgets.VBox([*rows, self.output])
+        self.last_callback_s = float("nan")
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    def values(self) -> dict:
+        """The current value of every control, by keyword."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    def figure(self):
+        """Call ``draw`` at the current values and return the figure (not displayed)."""
+        return self.draw(**self.values())
+
+    def refresh(self) -> float:
+        """Redraw into the output area; return the callback's wall time in seconds."""
+        start = time.perf_counter()
+        fig = self.figure()
+        with self.output:
+            self.output.clear_output(wait=True)
+            display(fig)
+        self.last_callback_s = time.perf_counter() - start
+        return self.last_callback_s
+
+    def _on_change(self, change: Mapping[str, Any]) -> None:
+        self.refresh()
+
+    def _ipython_display_(self) -> None:
+        display(self.box)
