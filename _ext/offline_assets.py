@@ -37,6 +37,38 @@ def _sources() -> list[Path]:
     return [REQUIRE, MANAGER / "embed-amd.js", *fonts]
 
 
+# The ipywidgets HTML manager typesets widget labels with the MathJax 2 API (MathJax.Hub.Queue); the
+# book serves MathJax 3, so without this bridge every widget logs "Cannot read properties of undefined
+# (reading 'Queue')". It runs once MathJax 3 has replaced its config object (deferred scripts run
+# before DOMContentLoaded) and before the widgets render (on the window's load event).
+MATHJAX2_BRIDGE = """
+document.addEventListener("DOMContentLoaded", function () {
+  var mj = window.MathJax;
+  if (!mj || mj.Hub) { return; }
+  mj.Hub = { Queue: function (job) {
+    var el = Array.isArray(job) ? job[2] : undefined;
+    var run = function () { if (mj.typesetPromise) { return mj.typesetPromise(el ? [el] : undefined); } };
+    (mj.startup && mj.startup.promise ? mj.startup.promise.then(run) : Promise.resolve(run())).catch(function () {});
+  } };
+});
+"""
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Drop repeated inline scripts: sphinx-thebe's config is emitted twice, and a page that declares
+    the same `const` twice stops with "Identifier 'THEBE_JS_URL' has already been declared"."""
+    seen, kept = set(), []
+    for script in context.get("script_files", []):
+        attrs = getattr(script, "attributes", {}) or {}
+        # the same script is registered once with filename None and once with "": treat them alike
+        key = (getattr(script, "filename", script) or "", tuple(sorted((k, str(v)) for k, v in attrs.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(script)
+    context["script_files"][:] = kept  # in place: later handlers append to this very list
+
+
 def _configure(app, config) -> None:
     config.nb_ipywidgets_js = IPYWIDGETS_JS
     _sources()  # fail early, with the fix in the message
@@ -55,5 +87,8 @@ def _copy(app, exception) -> None:
 
 def setup(app):
     app.connect("config-inited", _configure, priority=900)
+    # emit_firstresult: a theme handler that returns a template stops later handlers, so run first.
+    app.connect("html-page-context", _dedupe_scripts, priority=100)
+    app.add_js_file(None, body=MATHJAX2_BRIDGE)
     app.connect("build-finished", _copy)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,66 @@
+# From the Ground Up: one command to build the book, one to run every test.
+#   make book    set up, build the HTML book, print the page to open
+#   make test    set up, run every test (models, strict nbval on every lab, book build, real browser)
+#   make lab     set up, open the labs in JupyterLab
+#   make labs    re-execute every lab notebook and store its outputs (after changing labsupport)
+#   make bench   build/test/callback timings and simulator throughput (not part of `make test`)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+BOOK_FLAGS := -W -n --keep-going
+NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 300
+
+.PHONY: all setup system vendor book book-only labs lab test test-fast bench check clean
+
+all: book
+
+# System packages (Debian): Chromium for the browser test, Node.js/npm for the widget assets.
+system:
+	@bash tools/setup-system.sh
+
+$(STAMP): pyproject.toml
+	@bash tools/setup-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@bash tools/setup-system.sh
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+setup: $(STAMP) $(NODE_STAMP)
+vendor: $(NODE_STAMP)
+
+book: setup book-only
+	@echo
+	@echo "The book is built. Open this page in a browser:"
+	@echo "  file://$(CURDIR)/_build/html/index.html"
+
+book-only:
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+
+labs: $(STAMP)
+	$(BIN)/python tools/run_labs.py
+
+lab: setup
+	$(BIN)/jupyter lab labs/
+
+test: setup
+	$(BIN)/python -m pytest $(NBVAL) tests labs
+
+# The models and labs only (no book build, no browser): the quick loop while writing a chapter.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(NBVAL) -m "not book and not browser" tests labs
+
+bench: setup
+	$(BIN)/python tools/bench.py
+
+check:
+	../shared/tools/course-check
+
+clean:
+	rm -rf _build .pytest_cache
