@@ -30,6 +30,8 @@ class LabWidget:
     ----------
     last_callback_s : float
         Wall time of the last redraw (model + figure), in seconds; the benchmark reads it.
+    redraws : int
+        How many times the figure has been drawn.
 
     """
 
@@ -45,6 +47,7 @@ class LabWidget:
                 for i in range(0, len(self.controls), columns)]
         self.box = widgets.VBox([*rows, self.output])
         self.last_callback_s = float("nan")
+        self.redraws = 0
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
@@ -65,6 +68,7 @@ class LabWidget:
             self.output.clear_output(wait=True)
             display(fig)
         self.last_callback_s = time.perf_counter() - start
+        self.redraws += 1
         return self.last_callback_s
 
     def _on_change(self, change: Mapping[str, Any]) -> None:

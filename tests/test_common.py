@@ -1,0 +1,123 @@
+"""labsupport.common: validation messages, summaries, ECDF, answer checks and the pose/solve CLI."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from labsupport import common as c
+
+
+@pytest.mark.parametrize("func, value, error, message", [
+    (c.check_finite, "3", TypeError, r'"x" must be a real number, got \'3\' \(str\)'),
+    (c.check_finite, True, TypeError, r'"x" must be a real number, got True'),
+    (c.check_finite, math.nan, ValueError, r'"x" must be finite, got nan'),
+    (c.check_finite, math.inf, ValueError, r'"x" must be finite, got inf'),
+    (c.check_positive, 0, ValueError, r'"x" must be > 0, got 0.0'),
+    (c.check_positive, -2.5, ValueError, r'"x" must be > 0, got -2.5'),
+    (c.check_nonnegative, -1e-9, ValueError, r'"x" must be >= 0, got -1e-09'),
+    (c.check_probability, 1.5, ValueError, r'"x" must be in \[0, 1\], got 1.5'),
+    (c.check_probability, -0.1, ValueError, r'"x" must be in \[0, 1\], got -0.1'),
+])
+def test_validation_messages_name_parameter_and_value(func, value, error, message):
+    with pytest.raises(error, match=message):
+        func("x", value)
+
+
+def test_probability_can_exclude_one():
+    assert c.check_probability("p", 0.999, allow_one=False) == 0.999
+    with pytest.raises(ValueError, match=r'"p" must be in \[0, 1\), got 1.0'):
+        c.check_probability("p", 1.0, allow_one=False)
+
+
+def test_check_int_refuses_floats_and_bools_and_bounds():
+    assert c.check_int("n", np.int64(4), minimum=1) == 4
+    with pytest.raises(TypeError, match=r'"n" must be an integer, got 3.0 \(float\)'):
+        c.check_int("n", 3.0)
+    with pytest.raises(TypeError, match=r'"n" must be an integer, got True'):
+        c.check_int("n", True)
+    with pytest.raises(ValueError, match=r'"n" must be >= 1, got 0'):
+        c.check_int("n", 0, minimum=1)
+    with pytest.raises(ValueError, match=r'"n" must be <= 10, got 11'):
+        c.check_int("n", 11, maximum=10)
+
+
+def test_check_choice():
+    assert c.check_choice("protocol", "tcp", ("tcp", "srd")) == "tcp"
+    with pytest.raises(ValueError, match=r'"protocol" must be one of \'tcp\', \'srd\', got \'udp\''):
+        c.check_choice("protocol", "udp", ("tcp", "srd"))
+
+
+def test_make_rng_accepts_seeds_and_generators_only():
+    assert c.make_rng(5).random() == np.random.default_rng(5).random()
+    g = np.random.default_rng(1)
+    assert c.make_rng(g) is g
+    with pytest.raises(TypeError, match=r'"rng" must be None, an int seed or a numpy Generator'):
+        c.make_rng(np.random.RandomState(0))
+    with pytest.raises(ValueError, match=r'"rng" seed must be >= 0, got -1'):
+        c.make_rng(-1)
+
+
+def test_summarize_matches_numpy_and_prints_units():
+    x = np.random.default_rng(0).exponential(2.0, 10_001)
+    s = c.summarize(x, unit="ms")
+    assert s.n == 10_001 and s.mean == pytest.approx(x.mean())
+    assert s[99.9] == pytest.approx(np.percentile(x, 99.9))
+    assert str(s).startswith("n=10001: mean ") and str(s).endswith(" ms")
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ([], ValueError, r'"samples" must not be empty'),
+    ([[1, 2]], ValueError, r'"samples" must be one-dimensional, got shape \(1, 2\)'),
+    ([1, math.nan], ValueError, r'"samples" must be finite; it holds 1 NaN/inf values'),
+    (["a"], TypeError, r'"samples" must be an array of numbers'),
+])
+def test_summarize_rejects_bad_samples(bad, error, message):
+    with pytest.raises(error, match=message):
+        c.summarize(bad)
+
+
+def test_summarize_rejects_bad_percentile():
+    with pytest.raises(ValueError, match=r'"percentiles" must lie in \[0, 100\], got 101.0'):
+        c.summarize([1.0, 2.0], [101])
+
+
+def test_ecdf_is_sorted_and_ends_at_one():
+    x, F = c.ecdf([3.0, 1.0, 2.0, 2.0])
+    assert x.tolist() == [1.0, 2.0, 2.0, 3.0]
+    assert F.tolist() == [0.25, 0.5, 0.75, 1.0]
+
+
+def test_check_answer_verdicts():
+    assert not c.check_answer("q", None, 1.0)
+    assert "no answer yet" in str(c.check_answer("q", None, 1.0))
+    right = c.check_answer("q", 1.01, 1.0)
+    assert right and str(right) == "q: 1.01 is right."
+    wrong = c.check_answer("q", 1.5, 1.0, hint="think again")
+    assert not wrong and str(wrong) == "q: 1.5 is not right. Hint: think again"
+    assert c.check_answer("q", 0.001, 0.0, abs_tol=0.01)
+    with pytest.raises(TypeError, match=r'"given" must be a real number'):
+        c.check_answer("q", "1", 1.0)
+
+
+def test_progress_can_be_disabled():
+    items = [1, 2, 3]
+    assert c.progress(items, enabled=False) is items
+    assert list(c.progress(items, desc="x")) == items
+
+
+def test_run_cli_poses_and_solves(capsys):
+    def pose(rng):
+        return c.Problem("demo", f"What is 2 x {int(rng.integers(1, 10))}?", {})
+
+    def solve(problem):
+        return c.Solution(problem, 0.0, "the answer")
+
+    assert c.run_cli("demo", "d", pose, solve, ["--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "--seed 4" in out and "What is 2 x" in out and "the answer" not in out
+    c.run_cli("demo", "d", pose, solve, ["-s", "4", "-c"])
+    assert "the answer" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        c.run_cli("demo", "d", pose, solve, ["--seed", "-1"])
