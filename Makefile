@@ -50,7 +50,7 @@ lab: setup
 	$(BIN)/jupyter lab labs/
 
 test: setup
-	$(BIN)/python -m pytest $(NBVAL) tests labs
+	$(BIN)/python -m pytest $(NBVAL) --doctest-modules tests labs labsupport
 
 # The models and labs only (no book build, no browser): the quick loop while writing a chapter.
 test-fast: $(STAMP)

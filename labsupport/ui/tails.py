@@ -76,7 +76,7 @@ def tails_lab(fanout: int = 100, p_slow: float = 0.01) -> LabWidget:
         "hedge": widgets.Checkbox(value=True, description="hedge"),
         "hedge_percentile": widgets.FloatSlider(value=95.0, min=50.0, max=99.9, step=0.1, description="hedge at p",
                                                 continuous_update=False),
-        "n_requests": widgets.IntSlider(value=2_000, min=500, max=20_000, step=500, description="requests",
+        "n_requests": widgets.IntSlider(value=2_000, min=500, max=10_000, step=500, description="requests",
                                         continuous_update=False),
         "seed": widgets.IntText(value=1, description="seed"),
     }
