@@ -368,3 +368,18 @@ def test_cli(capsys):
     assert "python -m labsupport.srd --seed 3" in out
     assert srd.main(["--seed", "3"]) == 0
     assert "--solve" in capsys.readouterr().out
+
+
+def test_tcp_stays_on_a_failed_path_unless_it_rehashes():
+    kw = dict(n_messages=20, n_paths=4, loss_probability=0.0, rng=1, n_hot_paths=0, n_connections=1,
+              failed_path=0, failure_start_us=0.0, failure_duration_us=5_000_000.0)
+    stuck = srd.simulate_transfers("tcp", tcp_rehash_after_timeouts=0, **kw)
+    moved = srd.simulate_transfers("tcp", tcp_rehash_after_timeouts=1, **kw)
+    # never rehashing: backed-off RTOs (0.2, 0.4, 0.8, 1.6, 3.2 s) until the 5 s failure is over
+    assert stuck.connection_paths == (0,)
+    assert stuck.completion_times_us.max() >= 5_000_000.0
+    assert stuck.n_timeouts >= 5
+    # rehashing after one timeout: moves to another path after the first 200 ms RTO
+    assert moved.connection_paths[0] != 0
+    assert 200_000.0 <= moved.completion_times_us.max() < 400_000.0
+    assert moved.all_delivered_intact and stuck.all_delivered_intact
