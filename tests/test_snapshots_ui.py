@@ -48,7 +48,7 @@ def test_uniqueness_lab_counts_repeats_and_redraws():
     lab = ui.uniqueness_lab()
     fig = lab.figure()
     heights = [bar.get_height() for bar in fig.axes[0].patches]
-    assert heights[0] == 500 * 20 - 20 and heights[1] == 0 and heights[2] == 499
+    assert heights[0] == 300 * 20 - 20 and heights[1] == 0 and heights[2] == 299
     lab.controls["token_bits"].value = 16
     assert "16 bits" in lab.figure().axes[0].get_title()
     assert lab.figure().axes[0].patches[1].get_height() > 0  # short tokens collide even after reseeding
