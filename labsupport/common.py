@@ -24,6 +24,7 @@ __all__ = [
     "check_probability",
     "check_int",
     "check_choice",
+    "check_array",
     "make_rng",
     "summarize",
     "ecdf",
@@ -211,17 +212,47 @@ def make_rng(rng: Any = None) -> np.random.Generator:
     raise TypeError(f'"rng" must be None, an int seed or a numpy Generator, got {rng!r}')
 
 
-def _as_samples(name: str, samples: Any) -> np.ndarray:
+def check_array(name: str, value: Any) -> np.ndarray:
+    """Return ``value`` as a non-empty, one-dimensional array of finite floats, or raise.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, quoted in the error message.
+    value : array_like
+        What the caller passed.
+
+    Returns
+    -------
+    numpy.ndarray of float, shape (n,)
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is a string or cannot be read as numbers.
+    ValueError
+        If it is empty, not one-dimensional, or holds NaN or infinity (the message gives the first
+        offending value and its index).
+
+    Examples
+    --------
+    >>> check_array("rates_per_s", [1, 2.5]).tolist()
+    [1.0, 2.5]
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f'"{name}" must be an array of numbers, got {type(value).__name__}')
     try:
-        arr = np.asarray(samples, dtype=float)
+        arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f'"{name}" must be an array of numbers, got {type(samples).__name__}') from None
+        raise TypeError(f'"{name}" must be an array of numbers, got {type(value).__name__}') from None
     if arr.ndim != 1:
         raise ValueError(f'"{name}" must be one-dimensional, got shape {arr.shape}')
     if arr.size == 0:
         raise ValueError(f'"{name}" must not be empty')
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f'"{name}" must be finite; it holds {int(np.sum(~np.isfinite(arr)))} NaN/inf values')
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        index = int(np.argmax(bad))
+        raise ValueError(f'"{name}" must be finite, got {float(arr[index])!r} at index {index}')
     return arr
 
 
@@ -286,7 +317,7 @@ def summarize(samples: Any, percentiles: Iterable[float] = DEFAULT_PERCENTILES, 
     >>> print(summarize([1, 2, 3, 4, 100], [50], unit="ms"))
     n=5: mean 22, p50 3 ms
     """
-    arr = _as_samples("samples", samples)
+    arr = check_array("samples", samples)
     qs = [check_finite("percentiles", q) for q in percentiles]
     for q in qs:
         if not 0 <= q <= 100:
@@ -319,7 +350,7 @@ def ecdf(samples: Any) -> tuple[np.ndarray, np.ndarray]:
     >>> ecdf([3, 1, 2])[1].tolist()
     [0.3333333333333333, 0.6666666666666666, 1.0]
     """
-    arr = np.sort(_as_samples("samples", samples))
+    arr = np.sort(check_array("samples", samples))
     return arr, np.arange(1, arr.size + 1) / arr.size
 
 

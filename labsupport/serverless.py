@@ -35,6 +35,7 @@ from scipy.optimize import brentq
 from .common import (
     Problem,
     Solution,
+    check_array,
     check_choice,
     check_int,
     check_nonnegative,
@@ -77,19 +78,7 @@ MAX_REQUESTS = 20_000_000
 # ----------------------------------------------------------------------------------------------
 def _check_rates(rates_per_s: Any, *, name: str = "rates_per_s") -> np.ndarray:
     """Per-function request rates as a 1-D float array: finite, >= 0, at least one > 0."""
-    if isinstance(rates_per_s, (str, bytes)):
-        raise TypeError(f'"{name}" must be an array of numbers, got {type(rates_per_s).__name__}')
-    try:
-        rates = np.asarray(rates_per_s, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f'"{name}" must be an array of numbers, got {type(rates_per_s).__name__}') from None
-    if rates.ndim != 1:
-        raise ValueError(f'"{name}" must be one-dimensional, got shape {rates.shape}')
-    if rates.size == 0:
-        raise ValueError(f'"{name}" must not be empty')
-    bad = ~np.isfinite(rates)
-    if bad.any():
-        raise ValueError(f'"{name}" must be finite, got {float(rates[bad][0])!r} at index {int(np.argmax(bad))}')
+    rates = check_array(name, rates_per_s)
     if (rates < 0).any():
         idx = int(np.argmax(rates < 0))
         raise ValueError(f'"{name}" must be >= 0, got {float(rates[idx])!r} at index {idx}')

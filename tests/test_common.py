@@ -70,7 +70,8 @@ def test_summarize_matches_numpy_and_prints_units():
 @pytest.mark.parametrize("bad, error, message", [
     ([], ValueError, r'"samples" must not be empty'),
     ([[1, 2]], ValueError, r'"samples" must be one-dimensional, got shape \(1, 2\)'),
-    ([1, math.nan], ValueError, r'"samples" must be finite; it holds 1 NaN/inf values'),
+    ([1, math.nan], ValueError, r'"samples" must be finite, got nan at index 1'),
+    ("abc", TypeError, r'"samples" must be an array of numbers, got str'),
     (["a"], TypeError, r'"samples" must be an array of numbers'),
 ])
 def test_summarize_rejects_bad_samples(bad, error, message):
