@@ -81,7 +81,7 @@ def new_figure(ncols: int = 1, *, width: float | None = None, height: float | No
         fig = Figure(figsize=size)
         axes = fig.subplots(1, ncols, **kwargs)
     # Fixed margins, not a layout engine: constrained layout costs ~0.4 s a redraw, too slow for a widget.
-    fig.subplots_adjust(left=0.1 if ncols == 1 else 0.085, right=0.98, bottom=0.14, top=0.9, wspace=0.3)
+    fig.subplots_adjust(left=0.1 if ncols == 1 else 0.095, right=0.98, bottom=0.14, top=0.9, wspace=0.3)
     return fig, axes
 
 

@@ -2,7 +2,7 @@
 
 * cold book build and no-change rebuild (target: rebuild <= 15 s)
 * `make test` wall time (target: <= 6 min after setup); skip with --no-test
-* every lab widget's callback (model + figure rendered to PNG, as a control change runs it) at its default
+* every lab widget's callback (model + figure rendered to SVG, as a control change runs it) at its default
   settings (target: <= 100 ms) and with every slider at its maximum
 * simulator throughput against a straightforward SimPy model of the same system (ours must be faster)
 
@@ -58,9 +58,12 @@ def bench_test() -> None:
           f"{verdict(seconds <= TARGETS['test_s'] and rc == 0)}")
 
 
-def render_ms(lab, repeats: int) -> float:
-    """Median wall time of the widget's callback: model, figure and PNG, as a control change runs it."""
-    return 1000 * statistics.median(lab.refresh() for _ in range(repeats))
+def callback_ms(lab, repeats: int) -> tuple[float, float]:
+    """Median and best wall time of the widget's callback (model, figure and SVG, as a control change
+    runs it). This machine is a shared VM: the median is what a student sees, the best is the cost
+    without interference."""
+    times = [1000 * lab.refresh() for _ in range(repeats)]
+    return statistics.median(times), min(times)
 
 
 def set_to_maximum(lab) -> None:
@@ -73,7 +76,8 @@ def set_to_maximum(lab) -> None:
 
 
 def bench_callbacks() -> None:
-    print(f"\n{'lab widget callback':44} {'default':>9} {'maximum':>9}   target <= {TARGETS['callback_ms']:.0f} ms")
+    print(f"\n{'lab widget callback (median / best of 9)':44} {'default':>15} {'maximum':>15}"
+          f"   target <= {TARGETS['callback_ms']:.0f} ms at default")
     for path in sorted((ROOT / "labsupport" / "ui").glob("*.py")):
         if path.name.startswith("_"):
             continue
@@ -81,11 +85,12 @@ def bench_callbacks() -> None:
         for name, factory in getattr(module, "LABS", {}).items():
             with contextlib.redirect_stdout(io.StringIO()):  # outside a kernel, widgets print their repr
                 lab = factory()
-                render_ms(lab, 1)  # warm caches (fonts, imports)
-                default = render_ms(lab, 5)
+                callback_ms(lab, 2)  # warm caches (fonts, imports)
+                default = callback_ms(lab, 9)
                 set_to_maximum(lab)
-                maximum = render_ms(lab, 3)
-            print(f"{name:44} {default:7.0f} ms {maximum:6.0f} ms   {verdict(default <= TARGETS['callback_ms'])}")
+                maximum = callback_ms(lab, 3)
+            print(f"{name:44} {default[0]:5.0f} / {default[1]:3.0f} ms {maximum[0]:5.0f} / {maximum[1]:3.0f} ms"
+                  f"   {verdict(default[0] <= TARGETS['callback_ms'])}")
 
 
 def bench_throughput() -> None:
