@@ -46,8 +46,11 @@ book-only:
 labs: $(STAMP)
 	$(BIN)/python tools/run_labs.py
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: setup
-	$(BIN)/jupyter lab labs/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) labs/
 
 test: setup
 	$(BIN)/python -m pytest $(NBVAL) --doctest-modules tests labs labsupport

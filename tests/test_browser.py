@@ -51,7 +51,7 @@ def browser():
 
 
 def pages(book_html: Path) -> list[str]:
-    skip = {"genindex.html", "search.html"}
+    skip: set[str] = set()  # every page, the search and index pages included
     return sorted(str(p.relative_to(book_html)) for p in book_html.rglob("*.html")
                   if p.name not in skip and "_static" not in p.parts and "_sources" not in p.parts)
 
