@@ -10,7 +10,8 @@ import argparse
 import math
 import numbers
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Iterable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -24,6 +25,9 @@ __all__ = [
     "check_probability",
     "check_int",
     "check_choice",
+    "check_bool",
+    "check_str",
+    "check_percentiles",
     "check_array",
     "make_rng",
     "summarize",
@@ -177,6 +181,52 @@ def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int
     return value
 
 
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is True or False (a numpy bool too), else raise TypeError.
+
+    A flag given as a string or a number is almost always a mistake ("no" is truthy), so it is refused.
+
+    Examples
+    --------
+    >>> check_bool("spray", True)
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f'"{name}" must be True or False, got {value!r}')
+    return bool(value)
+
+
+def check_str(name: str, value: Any) -> str:
+    """Return ``value`` if it is a string, else raise TypeError naming the parameter.
+
+    Examples
+    --------
+    >>> check_str("unit", "ms")
+    'ms'
+    """
+    if not isinstance(value, str):
+        raise TypeError(f'"{name}" must be a string, got {value!r} ({type(value).__name__})')
+    return value
+
+
+def check_percentiles(name: str, value: Any, *, allow_100: bool = True) -> tuple[float, ...]:
+    """Return ``value`` as a tuple of percentiles in [0, 100] (or [0, 100)), else raise.
+
+    Examples
+    --------
+    >>> check_percentiles("percentiles", [50, 99.9])
+    (50.0, 99.9)
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError(f'"{name}" must be an iterable of percentiles, got {value!r}')
+    out = tuple(check_finite(name, q) for q in value)
+    for q in out:
+        if q < 0 or q > 100 or (q == 100 and not allow_100):
+            interval = "[0, 100]" if allow_100 else "[0, 100)"
+            raise ValueError(f'"{name}" must lie in {interval}, got {q!r}')
+    return out
+
+
 def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
     """Return ``value`` if it is one of ``choices``, else raise ValueError naming them.
 
@@ -318,10 +368,8 @@ def summarize(samples: Any, percentiles: Iterable[float] = DEFAULT_PERCENTILES, 
     n=5: mean 22, p50 3 ms
     """
     arr = check_array("samples", samples)
-    qs = [check_finite("percentiles", q) for q in percentiles]
-    for q in qs:
-        if not 0 <= q <= 100:
-            raise ValueError(f'"percentiles" must lie in [0, 100], got {q!r}')
+    qs = check_percentiles("percentiles", percentiles)
+    unit = check_str("unit", unit)
     values = np.percentile(arr, qs) if qs else []
     return LatencySummary(
         n=int(arr.size),
@@ -426,6 +474,8 @@ def check_answer(name: str, given: Any, expected: float, *, rel_tol: float = 0.0
     >>> check_answer("mean wait (s)", 2.0, 2.01)
     mean wait (s): 2.0 is right.
     """
+    name = check_str("name", name)
+    hint = check_str("hint", hint)
     expected = check_finite("expected", expected)
     rel_tol = check_nonnegative("rel_tol", rel_tol)
     abs_tol = check_nonnegative("abs_tol", abs_tol)
@@ -453,7 +503,7 @@ def progress(iterable: Iterable, *, total: int | None = None, desc: str = "", en
     enabled : bool, default=True
         False returns ``iterable`` unchanged (tests, benchmarks).
     """
-    if not enabled:
+    if not check_bool("enabled", enabled):
         return iterable
     from tqdm.auto import tqdm
 

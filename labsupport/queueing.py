@@ -30,7 +30,10 @@ from .common import (
     DEFAULT_PERCENTILES,
     Problem,
     Solution,
+    check_array,
+    check_bool,
     check_int,
+    check_percentiles,
     check_positive,
     check_finite,
     make_rng,
@@ -362,7 +365,7 @@ def mmc_sojourn_percentiles(arrival_rates: Any, service_rate: float, servers: in
     >>> np.round(mmc_sojourn_percentiles([0.5, 0.9], 1.0, 1, 99), 3).tolist()
     [9.21, 46.052]
     """
-    lams = np.atleast_1d(np.asarray(arrival_rates, dtype=float))
+    lams = check_array("arrival_rates", np.atleast_1d(arrival_rates) if np.isscalar(arrival_rates) else arrival_rates)
     for lam in lams:
         _check_stable(float(lam), service_rate, servers)
     mu, c = float(service_rate), int(servers)
@@ -447,7 +450,7 @@ def _check_sim(arrival_rate, service_rate, servers, n_customers, *, allow_unstab
     mu = check_positive("service_rate", service_rate)
     c = check_int("servers", servers, minimum=1)
     n = check_int("n_customers", n_customers, minimum=1, maximum=MAX_CUSTOMERS)
-    if not allow_unstable:
+    if not check_bool("allow_unstable", allow_unstable):
         _check_stable(lam, mu, c)
     return lam, mu, c, n
 
@@ -741,13 +744,12 @@ def percentiles_vs_utilisation(service_rate: float, servers: int, utilisations: 
     mu = check_positive("service_rate", service_rate)
     c = check_int("servers", servers, minimum=1)
     n = check_int("n_customers", n_customers, minimum=1, maximum=MAX_CUSTOMERS)
-    rhos = np.asarray([check_finite("utilisations", u) for u in utilisations], dtype=float)
-    if rhos.size == 0:
-        raise ValueError('"utilisations" must not be empty')
+    rhos = check_array("utilisations", utilisations)
     bad = rhos[(rhos <= 0) | (rhos >= 1)]
     if bad.size:
         raise ValueError(f'"utilisations" must each be in (0, 1), got {float(bad[0])!r}')
-    qs = tuple(_check_percentile(q) for q in percentiles)
+    qs = tuple(_check_percentile(q) for q in check_percentiles("percentiles", percentiles, allow_100=False))
+    progress_bar = check_bool("progress_bar", progress_bar)
     seed = rng if isinstance(rng, (int, np.integer)) else None
     children = make_rng(rng).spawn(rhos.size)
     sim = np.empty((rhos.size, len(qs)))

@@ -830,7 +830,8 @@ def density_sweep(rates_per_s: Any, *, host_memory_mib: float, function_memory_m
     host = check_positive("host_memory_mib", host_memory_mib)
     fn = check_positive("function_memory_mib", function_memory_mib)
     n_hosts = check_int("n_hosts", n_hosts, minimum=1)
-    overheads = np.atleast_1d(np.asarray(overheads_mib, dtype=float))
+    overheads = check_array("overheads_mib", np.atleast_1d(overheads_mib) if np.isscalar(overheads_mib)
+                            else overheads_mib)
     if overheads.ndim != 1 or overheads.size == 0:
         raise ValueError(f'"overheads_mib" must be a non-empty 1-D array, got shape {overheads.shape}')
     for value in overheads:
@@ -931,6 +932,8 @@ def solve(problem: Problem) -> Solution:
     >>> round(solve(pose_problem(0, kind="ttl")).value, 4) >= 0
     True
     """
+    if not isinstance(problem, Problem):
+        raise TypeError(f'"problem" must be a Problem from pose_problem, got {problem!r}')
     p = problem.params
     if problem.kind == "ttl":
         warm = ttl_warm_probability(p["rate_per_s"], p["keep_alive_s"])

@@ -110,6 +110,11 @@ class ColdStartProfile:
         SnapStart: run after-restore hooks (reseed, reconnect, refresh credentials). Assumption.
     working_set_mib : float, default=256.0
         Snapshot memory the restored function touches before its first response. Assumption.
+
+    Examples
+    --------
+    >>> ColdStartProfile(init_ms=500.0).init_ms
+    500.0
     """
 
     vm_boot_ms: float = FIRECRACKER_BOOT_MS
@@ -147,6 +152,11 @@ class TieredCache:
         Fetch latency from the AZ cache, in ms. Assumption.
     s3_ms : float, default=25.0
         Fetch latency from S3, in ms. Assumption.
+
+    Examples
+    --------
+    >>> round(TieredCache(worker_hit_ratio=0.5).mean_chunk_ms, 3)
+    1.975
     """
 
     worker_hit_ratio: float = 0.9
@@ -631,12 +641,24 @@ class FunctionState:
         Length of the tokens the function generates, in bits (1 .. 64).
     restores : int
         How many times this state has been restored from a snapshot (0 for a function that booted).
+
+    Examples
+    --------
+    >>> FunctionState(rng_state=initialize_function(rng=0).rng_state, init_token=7, token_bits=32).restores
+    0
     """
 
     rng_state: dict = field(repr=False)
     init_token: int
     token_bits: int
     restores: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rng_state, dict) or "state" not in self.rng_state:
+            raise TypeError(f'"rng_state" must be a numpy bit generator state dict, got {self.rng_state!r}')
+        check_int("init_token", self.init_token, minimum=0)
+        check_int("token_bits", self.token_bits, minimum=1, maximum=64)
+        check_int("restores", self.restores, minimum=0)
 
 
 @dataclass(frozen=True)
@@ -1108,6 +1130,8 @@ def solve(problem: Problem) -> Solution:
     >>> round(solve(pose_problem(0, kind="birthday")).value, 4) <= 1
     True
     """
+    if not isinstance(problem, Problem):
+        raise TypeError(f'"problem" must be a Problem from pose_problem, got {problem!r}')
     p = problem.params
     if problem.kind == "birthday":
         prob = birthday_collision_probability(p["n"], p["bits"])

@@ -59,6 +59,8 @@ from .common import (
     LatencySummary,
     Problem,
     Solution,
+    check_array,
+    check_bool,
     check_choice,
     check_int,
     check_nonnegative,
@@ -329,6 +331,11 @@ class Scenario:
         SRD steers to the path with the smallest estimated delay and avoids recently lossy paths.
     fast_retransmit : bool, default=True
         SRD retransmits after ``srd_retransmit_timeout_us`` (False: TCP's RTO rule).
+
+    Examples
+    --------
+    >>> Scenario(offered_load=0.4).packets_per_message  # 16 KiB in 4 KiB packets
+    4
     """
 
     message_size_bytes: int = 16384
@@ -359,6 +366,11 @@ class Scenario:
     congestion_aware: bool = True
     fast_retransmit: bool = True
 
+    def __post_init__(self) -> None:
+        checked = _check_fields({f.name: getattr(self, f.name) for f in fields(self)})
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+
     @property
     def packets_per_message(self) -> int:
         """``ceil(message_size_bytes / mtu_bytes)``."""
@@ -373,6 +385,37 @@ _POS_FIELDS = ("link_rate_gbps", "nic_rate_gbps", "base_rtt_us", "tcp_rto_min_us
                "hot_path_period_us", "srd_retransmit_timeout_us")
 _NONNEG_FIELDS = ("hot_path_queue_us", "failure_start_us", "failure_duration_us", "srd_processing_us")
 _BOOL_FIELDS = ("spray", "congestion_aware", "fast_retransmit")
+
+
+def _check_fields(values: dict) -> dict:
+    """Validate and normalise Scenario fields that do not depend on the number of paths."""
+    for name, low in _INT_FIELDS.items():
+        if name in values:
+            values[name] = check_int(name, values[name], minimum=low)
+    for name in _POS_FIELDS:
+        if name in values:
+            values[name] = check_positive(name, values[name])
+    for name in _NONNEG_FIELDS:
+        if name in values:
+            values[name] = check_nonnegative(name, values[name])
+    for name in _BOOL_FIELDS:
+        if name in values:
+            values[name] = check_bool(name, values[name])
+    if "offered_load" in values:
+        load = check_positive("offered_load", values["offered_load"])
+        if load >= 1:
+            raise ValueError(f'"offered_load" must be in (0, 1), got {load!r}')
+        values["offered_load"] = load
+    if "hot_path_rate_share" in values:
+        share = check_positive("hot_path_rate_share", values["hot_path_rate_share"])
+        if share > 1:
+            raise ValueError(f'"hot_path_rate_share" must be in (0, 1], got {share!r}')
+        values["hot_path_rate_share"] = share
+    if values.get("failed_path") is not None:
+        values["failed_path"] = check_int("failed_path", values["failed_path"], minimum=0)
+    if values.get("n_spray_paths") is not None:
+        values["n_spray_paths"] = check_int("n_spray_paths", values["n_spray_paths"], minimum=1)
+    return values
 
 
 def make_scenario(n_paths: int, **scenario: Any) -> Scenario:
@@ -407,30 +450,6 @@ def make_scenario(n_paths: int, **scenario: Any) -> Scenario:
     if unknown:
         raise TypeError(f'unknown scenario parameter {unknown[0]!r}; known: {", ".join(sorted(_SCENARIO_FIELDS))}')
     values = dict(scenario)
-    for name, low in _INT_FIELDS.items():
-        if name in values:
-            values[name] = check_int(name, values[name], minimum=low)
-    for name in _POS_FIELDS:
-        if name in values:
-            values[name] = check_positive(name, values[name])
-    for name in _NONNEG_FIELDS:
-        if name in values:
-            values[name] = check_nonnegative(name, values[name])
-    for name in _BOOL_FIELDS:
-        if name in values and not isinstance(values[name], (bool, np.bool_)):
-            raise TypeError(f'"{name}" must be True or False, got {values[name]!r}')
-        if name in values:
-            values[name] = bool(values[name])
-    if "offered_load" in values:
-        load = check_positive("offered_load", values["offered_load"])
-        if load >= 1:
-            raise ValueError(f'"offered_load" must be in (0, 1), got {load!r}')
-        values["offered_load"] = load
-    if "hot_path_rate_share" in values:
-        share = check_positive("hot_path_rate_share", values["hot_path_rate_share"])
-        if share > 1:
-            raise ValueError(f'"hot_path_rate_share" must be in (0, 1], got {share!r}')
-        values["hot_path_rate_share"] = share
     if values.get("failed_path") is not None:
         values["failed_path"] = check_int("failed_path", values["failed_path"], minimum=0, maximum=m - 1)
     if values.get("n_spray_paths") is not None:
@@ -1307,9 +1326,8 @@ def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: f
     >>> s.values_us["SRD"].shape
     (2, 3)
     """
-    arr = np.atleast_1d(np.asarray(loads, dtype=float))
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f'"loads" must be a non-empty 1-D sequence, got {loads!r}')
+    arr = check_array("loads", np.atleast_1d(loads) if np.isscalar(loads) else loads)
+    progress = check_bool("progress", progress)
     for x in arr:
         make_scenario(n_paths if isinstance(n_paths, int) else 1, offered_load=float(x))
     if variants is None:

@@ -319,7 +319,7 @@ def test_error_bad_rng():
 
 
 def test_error_empty_loads():
-    with pytest.raises(ValueError, match=r'"loads" must be a non-empty 1-D sequence'):
+    with pytest.raises(ValueError, match=r'"loads" must not be empty'):
         srd.load_sweep([], n_messages=5, n_paths=4, loss_probability=0.0, progress=False)
 
 
