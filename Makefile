@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BOOK_FLAGS := -W -n --keep-going
-NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 300
+NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 120
 
 .PHONY: all setup system vendor book book-only labs lab test test-fast bench check clean
 

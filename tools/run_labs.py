@@ -31,7 +31,7 @@ def run(path: Path) -> float:
     start = time.perf_counter()
     client = NotebookClient(
         nb,
-        timeout=600,
+        timeout=120,  # seconds per cell: a lab cell takes a few; a hang should fail fast
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 import matplotlib
 from IPython.display import SVG, display
 
+from ..common import check_int
 from ..plotting import no_minor_ticks
 
 __all__ = ["LabWidget", "render_svg"]
@@ -41,8 +42,8 @@ class LabWidget:
         Keyword name -> control; ``draw`` receives each control's value under its name.
     draw : callable
         ``draw(**values) -> matplotlib.figure.Figure``. Must not display anything itself.
-    columns : int, default=3
-        Controls per row.
+    columns : int, default=2
+        Controls per row (two keep sliders usable in the book's column width).
 
     Attributes
     ----------
@@ -53,11 +54,12 @@ class LabWidget:
 
     """
 
-    def __init__(self, controls: Mapping[str, Any], draw: Callable[..., Any], *, columns: int = 3) -> None:
+    def __init__(self, controls: Mapping[str, Any], draw: Callable[..., Any], *, columns: int = 2) -> None:
         if not controls:
             raise ValueError('"controls" must name at least one control')
         if not callable(draw):
             raise TypeError(f'"draw" must be callable, got {draw!r}')
+        columns = check_int("columns", columns, minimum=1)
         self.controls = dict(controls)
         self.draw = draw
         self.output = widgets.Output()

@@ -88,7 +88,7 @@ def queue_lab(utilisation: float = 0.8, servers: int = 1, n_customers: int = 20_
                                          description="customers", continuous_update=False),
         "seed": widgets.IntText(value=1, description="seed"),
     }
-    return LabWidget(controls, draw_queue, columns=2)
+    return LabWidget(controls, draw_queue)
 
 
 #: Lab widgets at their default settings, for the benchmark runner.

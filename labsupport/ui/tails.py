@@ -80,7 +80,7 @@ def tails_lab(fanout: int = 100, p_slow: float = 0.01) -> LabWidget:
                                         continuous_update=False),
         "seed": widgets.IntText(value=1, description="seed"),
     }
-    return LabWidget(controls, draw_tails, columns=3)
+    return LabWidget(controls, draw_tails)
 
 
 #: Lab widgets at their default settings, for the benchmark runner.
