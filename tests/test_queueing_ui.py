@@ -39,3 +39,10 @@ def test_lab_widget_validates_its_arguments():
         LabWidget({"n": widgets.IntSlider()}, "draw")
     lab = LabWidget({"n": widgets.IntSlider(value=3, min=1, max=9)}, lambda n: new_figure()[0])
     assert lab.values() == {"n": 3}
+
+
+def test_lab_widget_redraws_on_release_not_during_a_drag():
+    lab = LabWidget({"x": widgets.FloatSlider(value=1.0, continuous_update=True)}, lambda x: new_figure()[0])
+    assert lab.controls["x"].continuous_update is False
+    with pytest.raises(ValueError, match='"columns" must be >= 1, got 0'):
+        LabWidget({"x": widgets.FloatSlider()}, lambda x: new_figure()[0], columns=0)

@@ -69,6 +69,10 @@ class LabWidget:
         self.last_callback_s = float("nan")
         self.redraws = 0
         for control in self.controls.values():
+            if hasattr(control, "continuous_update"):
+                # Redraw when a slider is released, not at every pixel of a drag: a drag would queue
+                # dozens of 100 ms redraws and the figure would lag behind the hand.
+                control.continuous_update = False
             control.observe(self._on_change, names="value")
         self.refresh()
 
