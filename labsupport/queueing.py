@@ -374,9 +374,10 @@ def mmc_sojourn_percentiles(arrival_rates: Any, service_rate: float, servers: in
     C = np.array([erlang_c(c, lam / mu) for lam in lams])
     theta = c * mu - lams
 
+    near = np.isclose(theta, mu, rtol=1e-9)  # theta == mu: the Erlang-2 limit of the formula
+    safe = np.where(near, theta + 1.0, theta)
+
     def survival(t):
-        near = np.isclose(theta, mu, rtol=1e-9)
-        safe = np.where(near, theta + 1.0, theta)
         waited = np.where(near, C * np.exp(-mu * t) * (1.0 + mu * t),
                           C * (safe * np.exp(-mu * t) - mu * np.exp(-safe * t)) / (safe - mu))
         return (1.0 - C) * np.exp(-mu * t) + waited
