@@ -171,47 +171,53 @@ def _round_block(x: np.ndarray, spec: FloatFormat, rng: np.random.Generator | No
     bits = x.view(utype)
     sign = bits & (one << utype(width - 1))
     mag = bits ^ sign
-    expo = (mag >> utype(man)).astype(np.int64)
-    special = expo == (1 << (width - 1 - man)) - 1  # inf or NaN
-    # Exponent of x's binade (subnormal inputs count as the smallest normal binade: they sit below every
-    # target's normal range, so only the target's subnormal spacing matters for them).
-    e_x = np.maximum(expo, 1) - bias
-    # Bits to drop so that what is left counts in units of the target's spacing at x.
-    shift = np.maximum(e_x, spec.emin) - e_x + (man - spec.mantissa_bits)
-    # At shift >= man the kept bits would include the exponent field, whose parity is not the
-    # significand's: those values (below twice the target's smallest subnormal) are done exactly below.
-    tiny = shift >= man
-    s = np.minimum(shift, man - 1).astype(utype)
-    low_mask = (one << s) - one
-    if rng is None:
-        half_minus_one = (one << (s - one)) - one
-        lsb = (mag >> s) & one
-        bias_add = half_minus_one + lsb  # ties go to the even neighbour
+    expo = mag >> utype(man)
+    max_field = (1 << (width - 1 - man)) - 1
+    if x.size and int(expo.min()) >= spec.emin + bias:
+        # Common case: every value is in the target's normal range (or inf/NaN), so the target's spacing
+        # at x is x's own binade over 2**mantissa_bits: the same number of bits drops everywhere.
+        tiny = None
+        s = utype(man - spec.mantissa_bits)
+        low_mask = (one << s) - one
+        if rng is None:
+            bias_add = ((mag >> s) & one) + ((one << (s - one)) - one)  # ties go to the even neighbour
+        else:
+            bias_add = rng.integers(0, np.iinfo(utype).max, size=x.shape, dtype=utype, endpoint=True) & low_mask
     else:
-        bias_add = rng.integers(0, np.iinfo(utype).max, size=x.shape, dtype=utype, endpoint=True) & low_mask
+        # Exponent of x's binade (subnormal inputs count as the smallest normal binade: they sit below
+        # every target's normal range, so only the target's subnormal spacing matters for them).
+        e_x = np.maximum(expo.astype(np.int32), 1) - bias
+        # Bits to drop so that what is left counts in units of the target's spacing at x.
+        shift = np.maximum(e_x, spec.emin) - e_x + (man - spec.mantissa_bits)
+        # At shift >= man the kept bits would include the exponent field, whose parity is not the
+        # significand's: those values (below twice the target's smallest subnormal) are done exactly below.
+        tiny = shift >= man
+        s = np.minimum(shift, man - 1).astype(utype)
+        low_mask = (one << s) - one
+        if rng is None:
+            bias_add = ((mag >> s) & one) + ((one << (s - one)) - one)
+        else:
+            bias_add = rng.integers(0, np.iinfo(utype).max, size=x.shape, dtype=utype, endpoint=True) & low_mask
     rounded = (mag + bias_add) & ~low_mask  # carries move into the exponent field exactly as they should
-    out = (rounded | sign).view(x.dtype).astype(np.float64)
-    if tiny.any():
-        idx = np.nonzero(tiny & ~special)[0]
-        ax = np.abs(x[idx].astype(np.float64))
-        scaled = ax / spec.min_subnormal  # exact: a power-of-two scaling
+    out = (rounded | sign).view(x.dtype)
+    if tiny is not None and tiny.any():
+        idx = np.nonzero(tiny)[0]
+        x_tiny = x[idx].astype(np.float64)
+        scaled = np.abs(x_tiny) / spec.min_subnormal  # exact: a power-of-two scaling
         n = np.floor(scaled)
         frac = scaled - n  # exact
         if rng is None:
             up = (frac > 0.5) | ((frac == 0.5) & (n % 2 == 1))
         else:
             up = rng.random(idx.size) < frac
-        mag_tiny = (n + up) * spec.min_subnormal
-        out[idx] = np.copysign(mag_tiny, x[idx].astype(np.float64))
-    over = np.abs(out) > spec.max_finite
-    if spec.has_inf:
-        out[over] = np.copysign(np.inf, out[over])
-    else:
-        out[over] = np.nan
+        out[idx] = np.copysign((n + up) * spec.min_subnormal, x_tiny)
+    over = np.abs(out) > spec.max_finite  # NaN compares False
+    if over.any():
+        out[over] = np.copysign(np.inf, out[over]) if spec.has_inf else np.nan
+    special = expo == max_field  # inf or NaN in the input
     if special.any():
-        xs = x[special].astype(np.float64)
-        out[special] = xs if spec.has_inf else np.nan
-    return out.astype(np.float32)
+        out[special] = x[special] if spec.has_inf else np.nan
+    return out.astype(np.float32, copy=False)
 
 
 def _round(x: Any, fmt: str, rng: np.random.Generator | None) -> np.ndarray:
