@@ -86,6 +86,11 @@ class FloatFormat:
         The largest finite value.
     has_inf : bool
         Whether the format has infinities (overflow gives inf); if not, overflow gives NaN.
+
+    Examples
+    --------
+    >>> FloatFormat("bfloat16", 8, 7, 127, 3.3895313892515355e38, True).unit_roundoff
+    0.00390625
     """
 
     name: str
@@ -94,6 +99,14 @@ class FloatFormat:
     bias: int
     max_finite: float
     has_inf: bool
+
+    def __post_init__(self) -> None:
+        check_str("name", self.name)
+        check_int("exponent_bits", self.exponent_bits, minimum=2, maximum=11)
+        check_int("mantissa_bits", self.mantissa_bits, minimum=1, maximum=52)
+        check_int("bias", self.bias, minimum=1, maximum=1023)
+        check_positive("max_finite", self.max_finite)
+        check_bool("has_inf", self.has_inf)
 
     @property
     def emin(self) -> int:

@@ -49,12 +49,12 @@ __all__ = [
     "SystolicResult",
     "simulate_matmul",
     "trace_matmul",
-    "SystolicTrace",
+    "SystolicTraceResult",
     "fold_shape",
     "closed_form_cycles",
     "scalesim_cycles",
     "peak_flops",
-    "MatmulRoofline",
+    "MatmulRooflineResult",
     "matmul_roofline",
     "pose_problem",
     "solve",
@@ -105,7 +105,7 @@ class SystolicResult:
 
 
 @dataclass(frozen=True)
-class SystolicTrace:
+class SystolicTraceResult:
     """Per-cycle activity of a small simulation, for drawing.
 
     Attributes
@@ -415,7 +415,7 @@ def simulate_matmul(a: Any, b: Any, *, rows: int, cols: int, dataflow: str = "we
     return _simulate(a, b, rows, cols, dataflow, None, None)
 
 
-def trace_matmul(a: Any, b: Any, *, rows: int, cols: int, dataflow: str = "weight_stationary") -> SystolicTrace:
+def trace_matmul(a: Any, b: Any, *, rows: int, cols: int, dataflow: str = "weight_stationary") -> SystolicTraceResult:
     """:func:`simulate_matmul` that also records which PEs work in each cycle (small cases only).
 
     Parameters
@@ -425,7 +425,7 @@ def trace_matmul(a: Any, b: Any, *, rows: int, cols: int, dataflow: str = "weigh
 
     Returns
     -------
-    SystolicTrace
+    SystolicTraceResult
 
     Raises
     ------
@@ -451,7 +451,7 @@ def trace_matmul(a: Any, b: Any, *, rows: int, cols: int, dataflow: str = "weigh
     result = _simulate(a_arr, b_arr, rows_i, cols_i, dataflow, record, folds)
     active = np.stack([r[0] for r in record])
     loading = np.array([r[1] for r in record])
-    return SystolicTrace(active=active, loading=loading, fold=np.array(folds), result=result)
+    return SystolicTraceResult(active=active, loading=loading, fold=np.array(folds), result=result)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -495,7 +495,7 @@ def peak_flops(*, rows: int = 128, cols: int = 128, clock_hz: float = 2.4e9, cor
 
 
 @dataclass(frozen=True)
-class MatmulRoofline:
+class MatmulRooflineResult:
     """Time of an (M, N, K) matmul on one systolic array fed from memory, three ways.
 
     Attributes
@@ -542,7 +542,7 @@ class MatmulRoofline:
 
 def matmul_roofline(m: int, n: int, k: int, *, rows: int = 128, cols: int = 128, clock_hz: float = 2.4e9,
                     memory_bytes_per_s: float = 2.9e12 / 8, bytes_per_element: int = 2,
-                    dataflow: str = "weight_stationary") -> MatmulRoofline:
+                    dataflow: str = "weight_stationary") -> MatmulRooflineResult:
     """Tile an (M, N, K) matmul onto a systolic array and compare its time with the roofline.
 
     The array's time is the fold model's cycles (each fold pays its fill and drain) divided by the
@@ -563,7 +563,7 @@ def matmul_roofline(m: int, n: int, k: int, *, rows: int = 128, cols: int = 128,
 
     Returns
     -------
-    MatmulRoofline
+    MatmulRooflineResult
 
     Raises
     ------
@@ -588,7 +588,7 @@ def matmul_roofline(m: int, n: int, k: int, *, rows: int = 128, cols: int = 128,
     array_s = f["folds"] * f["cycles_per_fold"] / clock_hz
     systolic_s = max(array_s, memory_s)
     achieved = flops / systolic_s
-    return MatmulRoofline(shape=(m, n, k), flops=flops, bytes_moved=moved, intensity=flops / moved,
+    return MatmulRooflineResult(shape=(m, n, k), flops=flops, bytes_moved=moved, intensity=flops / moved,
                           peak_flops=peak, memory_bytes_per_s=memory_bytes_per_s, roofline_s=roofline_s,
                           systolic_s=systolic_s, achieved_flops=achieved, utilization=achieved / peak,
                           memory_bound=memory_s > flops / peak, array_s=array_s)
