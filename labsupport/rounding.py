@@ -690,8 +690,8 @@ class RegressionResult:
     noise_mse: float
 
 
-def train_linear_regression(fmt: str = "bfloat16", *, mode: str = "nearest", learning_rate: float = 0.002,
-                            steps: int = 2000, n_features: int = 8, n_samples: int = 256,
+def train_linear_regression(fmt: str = "bfloat16", *, mode: str = "nearest", learning_rate: float = 0.01,
+                            steps: int = 600, n_features: int = 8, n_samples: int = 256,
                             rng: Any = None) -> RegressionResult:
     """Fit y = X w by full-batch gradient descent, rounding the weights to ``fmt`` after every update.
 
@@ -704,9 +704,9 @@ def train_linear_regression(fmt: str = "bfloat16", *, mode: str = "nearest", lea
     ----------
     fmt : {"bfloat16", "float16", "float8_e4m3"}, default="bfloat16"
     mode : {"nearest", "stochastic"}, default="nearest"
-    learning_rate : float, default=0.002
+    learning_rate : float, default=0.01
         Step size (> 0, at most 0.5 so that gradient descent is stable for this data).
-    steps : int, default=2000
+    steps : int, default=600
         Number of updates, 1 to 100,000.
     n_features : int, default=8
         Number of weights, 1 to 256.
