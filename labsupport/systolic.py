@@ -609,7 +609,9 @@ def pose_problem(rng: Any = None) -> Problem:
     size = int(rng.choice([4, 8, 16]))
     m, n, k = (int(v) for v in rng.choice([8, 12, 16, 24, 32, 48], 3))
     dataflow = str(rng.choice(DATAFLOWS))
-    statement = (f"A {size} x {size} systolic array runs a {dataflow.replace('_', '-')} matmul\n"
+    name = dataflow.replace("_", "-")
+    article = "an" if name[0] in "aeiou" else "a"
+    statement = (f"A {size} x {size} systolic array runs {article} {name} matmul\n"
                  f"of a ({m} x {k}) matrix by a ({k} x {n}) matrix. Folds run one after\n"
                  "another and each pays the full fill and drain. How many cycles does it\n"
                  "take? (Count cycles, not the index of the last one.)")
