@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -54,6 +54,7 @@ __all__ = [
     "ulp",
     "HarmonicResult",
     "harmonic_sum",
+    "StagnationResult",
     "stagnation_point",
     "SumErrorResult",
     "sum_error",
@@ -549,7 +550,14 @@ def harmonic_sum(n_terms: int, fmt: str, *, mode: str = "nearest", rng: Any = No
     return HarmonicResult(spec.name, mode, n_terms, sums, exact)
 
 
-def stagnation_point(result: HarmonicResult) -> tuple[int, float] | None:
+class StagnationResult(NamedTuple):
+    """Where a sum got stuck: every term from ``term`` on left it at ``value``."""
+
+    term: int
+    value: float
+
+
+def stagnation_point(result: HarmonicResult) -> StagnationResult | None:
     """The first term from which a harmonic sum never changes again, and the value it is stuck at.
 
     Parameters
@@ -558,8 +566,8 @@ def stagnation_point(result: HarmonicResult) -> tuple[int, float] | None:
 
     Returns
     -------
-    (int, float) or None
-        ``(k, s)``: terms ``k, k+1, ..., n_terms`` all leave the sum at ``s``; None if the last term
+    StagnationResult (a named tuple ``(term, value)``) or None
+        Terms ``term, term + 1, ..., n_terms`` all leave the sum at ``value``; None if the last term
         still changed the sum.
 
     Raises
@@ -570,7 +578,7 @@ def stagnation_point(result: HarmonicResult) -> tuple[int, float] | None:
     Examples
     --------
     >>> stagnation_point(harmonic_sum(600, "float16"))
-    (513, 7.0859375)
+    StagnationResult(term=513, value=7.0859375)
     """
     if not isinstance(result, HarmonicResult):
         raise TypeError(f'"result" must be a HarmonicResult, got {type(result).__name__}')
@@ -579,7 +587,7 @@ def stagnation_point(result: HarmonicResult) -> tuple[int, float] | None:
     last_change_term = int(changed[-1]) + 2 if changed.size else 1  # term whose addition last changed it
     if last_change_term >= sums.size:
         return None
-    return last_change_term + 1, float(sums[-1])
+    return StagnationResult(last_change_term + 1, float(sums[-1]))
 
 
 @dataclass(frozen=True)
