@@ -107,7 +107,7 @@ def draw_training(ax=None, fmt: str = "bfloat16", learning_rate: float = 0.01, s
     return fig
 
 
-def draw_rounding_lab(fmt: str = "float8_e4m3", n_terms: int = 2000, learning_rate: float = 0.01, steps: int = 600):
+def draw_rounding_lab(fmt: str = "float8_e4m3", n_terms: int = 1000, learning_rate: float = 0.01, steps: int = 400):
     """The widget's two panels: the harmonic series and the low-precision training run.
 
     Returns
@@ -148,10 +148,10 @@ def rounding_lab(fmt: str = "float8_e4m3") -> LabWidget:
     """Format, number of harmonic terms and learning rate above :func:`draw_rounding_lab`."""
     controls = {
         "fmt": widgets.Dropdown(options=list(rd.FORMATS), value=fmt, description="format"),
-        "n_terms": widgets.IntSlider(value=2000, min=10, max=20_000, step=10, description="terms"),
+        "n_terms": widgets.IntSlider(value=1000, min=10, max=20_000, step=10, description="terms"),
         "learning_rate": widgets.FloatLogSlider(value=0.01, base=10, min=-4, max=-1, description="learning rate",
                                                 readout_format=".4f"),
-        "steps": widgets.IntSlider(value=600, min=100, max=5000, step=100, description="steps"),
+        "steps": widgets.IntSlider(value=400, min=100, max=5000, step=100, description="steps"),
     }
     return LabWidget(controls, draw_rounding_lab)
 
