@@ -753,23 +753,24 @@ def train_linear_regression(fmt: str = "bfloat16", *, mode: str = "nearest", lea
     y = x @ w_true + 0.01 * rng.standard_normal(n_samples)
     round_rng = rng if mode == "stochastic" else None
 
-    def loss(w: np.ndarray) -> float:
-        r = x @ w - y
-        return float(r @ r / n_samples)
-
     w = np.zeros(n_features)
     w64 = np.zeros(n_features)
     losses = np.empty(steps + 1)
     losses64 = np.empty(steps + 1)
-    losses[0] = losses64[0] = loss(w)
+    r = x @ w - y  # residuals, reused for the loss and the next gradient
+    r64 = r.copy()
+    losses[0] = losses64[0] = float(r @ r / n_samples)
     scale = 2.0 / n_samples
     for t in range(1, steps + 1):
-        grad = scale * (x.T @ (x @ w - y))
-        w = _round_block(w - learning_rate * grad, spec, round_rng).astype(np.float64)
-        w64 = w64 - learning_rate * scale * (x.T @ (x @ w64 - y))
-        losses[t] = loss(w)
-        losses64[t] = loss(w64)
-    return RegressionResult(spec.name, mode, learning_rate, losses, losses64, w, w_true, loss(w_true))
+        w = _round_block(w - learning_rate * (scale * (x.T @ r)), spec, round_rng).astype(np.float64)
+        w64 = w64 - learning_rate * (scale * (x.T @ r64))
+        r = x @ w - y
+        r64 = x @ w64 - y
+        losses[t] = float(r @ r / n_samples)
+        losses64[t] = float(r64 @ r64 / n_samples)
+    r_true = x @ w_true - y
+    return RegressionResult(spec.name, mode, learning_rate, losses, losses64, w, w_true,
+                            float(r_true @ r_true / n_samples))
 
 
 # ----------------------------------------------------------------------------------------------
