@@ -234,3 +234,9 @@ def test_pose_and_solve_and_cli(capsys):
     assert "the nearer (ties to even) is 0.15625" in capsys.readouterr().out
     with pytest.raises(TypeError, match='"problem"'):
         r.solve("nope")
+
+
+def test_arrays_too_large_are_refused(monkeypatch):
+    monkeypatch.setattr(r, "MAX_ELEMENTS", 10)
+    with pytest.raises(ValueError, match='"x" has 11 elements; at most 10 are allowed'):
+        r.round_nearest(np.ones(11), "float16")
