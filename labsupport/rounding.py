@@ -176,61 +176,57 @@ def _as_float_array(name: str, x: Any) -> np.ndarray:
 
 
 def _round_block(x: np.ndarray, spec: FloatFormat, rng: np.random.Generator | None) -> np.ndarray:
-    """Round one block (float32 or float64, 1-D) to ``spec``; returns float32."""
+    """Round one block (float32 or float64, 1-D) to ``spec``; returns float32.
+
+    In the target's normal range the spacing at ``x`` is x's own binade over 2**mantissa_bits, so the
+    same number of low bits ``s`` is dropped everywhere: add half an ulp less one plus the last kept bit
+    (ties to even) or ``s`` random bits (stochastic), then clear the low bits. The sum is done on the
+    whole bit pattern, in place: a finite magnitude plus less than 2**s never reaches the sign bit, and a
+    carry out of the significand moves into the exponent field exactly as it should. Values below the
+    target's smallest normal number all share one spacing, the smallest subnormal, and are rounded
+    exactly in float64 (a power-of-two scaling, a floor and a comparison). Overflow, infinities and
+    NaN are fixed up last.
+    """
     if x.dtype == np.float64:
         utype, width, man, bias = np.uint64, 64, 52, 1023
     else:
         utype, width, man, bias = np.uint32, 32, 23, 127
     one = utype(1)
     bits = x.view(utype)
-    sign = bits & (one << utype(width - 1))
-    mag = bits ^ sign
-    expo = mag >> utype(man)
-    max_field = (1 << (width - 1 - man)) - 1
-    if x.size and int(expo.min()) >= spec.emin + bias:
-        # Common case: every value is in the target's normal range (or inf/NaN), so the target's spacing
-        # at x is x's own binade over 2**mantissa_bits: the same number of bits drops everywhere.
-        tiny = None
-        s = utype(man - spec.mantissa_bits)
-        low_mask = (one << s) - one
-        if rng is None:
-            bias_add = ((mag >> s) & one) + ((one << (s - one)) - one)  # ties go to the even neighbour
-        else:
-            bias_add = rng.integers(0, np.iinfo(utype).max, size=x.shape, dtype=utype, endpoint=True) & low_mask
+    sign_bit = one << utype(width - 1)
+    s = utype(man - spec.mantissa_bits)
+    low_mask = (one << s) - one
+    if rng is None:
+        out_bits = bits >> s
+        out_bits &= one  # the last kept bit: ties go to the even neighbour
+        out_bits += (one << (s - one)) - one
     else:
-        # Exponent of x's binade (subnormal inputs count as the smallest normal binade: they sit below
-        # every target's normal range, so only the target's subnormal spacing matters for them).
-        e_x = np.maximum(expo.astype(np.int32), 1) - bias
-        # Bits to drop so that what is left counts in units of the target's spacing at x.
-        shift = np.maximum(e_x, spec.emin) - e_x + (man - spec.mantissa_bits)
-        # At shift >= man the kept bits would include the exponent field, whose parity is not the
-        # significand's: those values (below twice the target's smallest subnormal) are done exactly below.
-        tiny = shift >= man
-        s = np.minimum(shift, man - 1).astype(utype)
-        low_mask = (one << s) - one
-        if rng is None:
-            bias_add = ((mag >> s) & one) + ((one << (s - one)) - one)
-        else:
-            bias_add = rng.integers(0, np.iinfo(utype).max, size=x.shape, dtype=utype, endpoint=True) & low_mask
-    rounded = (mag + bias_add) & ~low_mask  # carries move into the exponent field exactly as they should
-    out = (rounded | sign).view(x.dtype)
-    if tiny is not None and tiny.any():
-        idx = np.nonzero(tiny)[0]
-        x_tiny = x[idx].astype(np.float64)
-        scaled = np.abs(x_tiny) / spec.min_subnormal  # exact: a power-of-two scaling
+        out_bits = rng.integers(0, np.iinfo(utype).max, size=x.shape, dtype=utype, endpoint=True)
+        out_bits &= low_mask
+    out_bits += bits
+    out_bits &= ~low_mask
+    out = out_bits.view(x.dtype)
+    mag = bits & ~sign_bit
+    if x.size and int(mag.min()) < (spec.emin + bias) << man:
+        idx = np.nonzero(mag < (spec.emin + bias) << man)[0]  # below the target's smallest normal
+        x_low = x[idx].astype(np.float64)
+        scaled = np.abs(x_low) / spec.min_subnormal  # exact: a power-of-two scaling
         n = np.floor(scaled)
         frac = scaled - n  # exact
         if rng is None:
             up = (frac > 0.5) | ((frac == 0.5) & (n % 2 == 1))
         else:
             up = rng.random(idx.size) < frac
-        out[idx] = np.copysign((n + up) * spec.min_subnormal, x_tiny)
-    over = np.abs(out) > spec.max_finite  # NaN compares False
-    if over.any():
+        out[idx] = np.copysign((n + up) * spec.min_subnormal, x_low)
+    out_mag = out_bits & ~sign_bit
+    max_bits = np.array(spec.max_finite, dtype=x.dtype).view(utype)
+    if x.size and int(out_mag.max()) > int(max_bits):  # overflow, or an inf/NaN input
+        inf_bits = utype(((1 << (width - 1 - man)) - 1) << man)
+        special = mag >= inf_bits
+        over = (out_mag > max_bits) & ~special
         out[over] = np.copysign(np.inf, out[over]) if spec.has_inf else np.nan
-    special = expo == max_field  # inf or NaN in the input
-    if special.any():
-        out[special] = x[special] if spec.has_inf else np.nan
+        if special.any():
+            out[special] = x[special] if spec.has_inf else np.nan
     return out.astype(np.float32, copy=False)
 
 
