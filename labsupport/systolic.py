@@ -640,7 +640,7 @@ def solve(problem: Problem) -> Solution:
     load = "" if p["dataflow"] == "output_stationary" else f"{r} (load) + "
     value = f["folds"] * f["cycles_per_fold"]
     working = (f"{_SHORT[p['dataflow']]}: the array covers {f['spatial_rows']} x {f['spatial_cols']};"
-               f" {f['temporal']} streams.\n"
+               f" the streamed dimension is {f['temporal']}.\n"
                f"Folds F = ceil({f['spatial_rows']}/{r}) x ceil({f['spatial_cols']}/{p['cols']})"
                f" = {f['folds']}.\n"
                f"Per fold P = {load}{r} + {p['cols']} + {f['temporal']} - 2 = {f['cycles_per_fold']}.\n"
