@@ -84,33 +84,30 @@ def diagram_cache():
 
     Used by the chapter "Lambda SnapStart: serverless as a cache" (``diagram`` directive); no data.
     """
-    fig, ax = new_diagram(7.0, 3.3)
-    diagram_box(ax, 0.1, 1.45, 1.0, 0.5, "invocation", color=None)
-    diagram_box(ax, 1.5, 1.35, 1.35, 0.7, "warm environment\nin the pool?", color=0)
-    diagram_arrow(ax, (1.1, 1.7), (1.5, 1.7))
+    fig, ax = new_diagram(5.6, 3.4)   # narrow enough to stay legible on a phone
+    diagram_box(ax, 0.05, 1.45, 0.9, 0.5, "invocation", color=None)
+    diagram_box(ax, 1.13, 1.35, 1.34, 0.7, "warm environment\nin the pool?", color=0, fontsize=8.5)
+    diagram_arrow(ax, (0.95, 1.7), (1.13, 1.7))
     # hit: straight to the handler
-    diagram_box(ax, 5.75, 2.55, 1.15, 0.5, "handler", color=2)
-    diagram_arrow(ax, (2.175, 2.05), (2.175, 2.8), style="-")
-    diagram_arrow(ax, (2.175, 2.8), (5.75, 2.8), "hit (warm start): milliseconds", style="-|>")
+    diagram_arrow(ax, (1.8, 2.05), (1.8, 2.95), style="-")
+    diagram_arrow(ax, (1.8, 2.95), (4.65, 2.95), "hit (warm start): milliseconds")
+    diagram_box(ax, 4.65, 2.7, 0.9, 0.5, "handler", color=2)
     # miss without SnapStart: boot, runtime, code, init
-    ax.text(3.05, 1.72, "miss (cold start)", ha="left", va="bottom", fontsize=8)
-    diagram_arrow(ax, (2.85, 1.7), (3.05, 1.45))
-    steps = [("boot\nmicroVM", 3.05), ("start\nruntime", 3.75), ("fetch\ncode", 4.45), ("run\ninit", 5.15)]
-    for text, x in steps:
-        diagram_box(ax, x, 0.95, 0.6, 0.5, text, color=1, fontsize=8)
-    for (_, x0), (_, x1) in zip(steps, steps[1:]):
-        diagram_arrow(ax, (x0 + 0.6, 1.2), (x1, 1.2))
-    diagram_box(ax, 5.95, 0.95, 0.95, 0.5, "handler", color=2)
-    diagram_arrow(ax, (5.75, 1.2), (5.95, 1.2))
-    ax.text(4.5, 0.83, "seconds for a heavy init", ha="center", va="top", fontsize=7.5)
+    diagram_arrow(ax, (2.47, 1.5), (2.58, 1.4))
+    ax.text(2.55, 1.62, "miss (cold start)", ha="left", va="bottom", fontsize=8.5)
+    diagram_box(ax, 2.55, 1.05, 0.95, 0.5, "boot microVM,\nstart runtime", color=1, fontsize=8)
+    diagram_box(ax, 3.62, 1.05, 0.88, 0.5, "fetch code,\nrun init", color=1, fontsize=8)
+    diagram_arrow(ax, (3.5, 1.3), (3.62, 1.3))
+    diagram_box(ax, 4.65, 1.05, 0.9, 0.5, "handler", color=2)
+    diagram_arrow(ax, (4.5, 1.3), (4.65, 1.3))
+    ax.text(3.5, 0.97, "seconds for a heavy init", ha="center", va="top", fontsize=8)
     # miss with SnapStart: restore the snapshot taken after init
-    diagram_arrow(ax, (2.175, 1.35), (2.175, 0.3), style="-")
-    diagram_arrow(ax, (2.175, 0.3), (3.05, 0.3))
-    ax.text(2.25, 0.38, "miss, SnapStart", ha="left", va="bottom", fontsize=8)
-    diagram_box(ax, 3.05, 0.05, 2.7, 0.5, "restore snapshot: resume, hooks,\nload memory (worker, AZ, S3)",
-                color=3, fontsize=8)
-    diagram_box(ax, 5.95, 0.05, 0.95, 0.5, "handler", color=2)
-    diagram_arrow(ax, (5.75, 0.3), (5.95, 0.3))
+    diagram_arrow(ax, (1.8, 1.35), (1.8, 0.3), style="-")
+    diagram_arrow(ax, (1.8, 0.3), (2.55, 0.3))
+    ax.text(1.7, 0.75, "miss,\nSnapStart", ha="right", va="center", fontsize=8.5)
+    diagram_box(ax, 2.55, 0.05, 1.95, 0.5, "restore snapshot: resume,\nhooks, load memory", color=3, fontsize=8)
+    diagram_box(ax, 4.65, 0.05, 0.9, 0.5, "handler", color=2)
+    diagram_arrow(ax, (4.5, 0.3), (4.65, 0.3))
     return fig
 
 

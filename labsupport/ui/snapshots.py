@@ -35,26 +35,26 @@ def diagram_uniqueness():
 
     Used by the chapter "Lambda SnapStart: serverless as a cache" (``diagram`` directive); no data.
     """
-    fig, ax = new_diagram(7.0, 3.0)
-    diagram_box(ax, 0.05, 1.2, 1.25, 0.6, "init: seed the\nRNG, make an ID", color=0, fontsize=8)
-    diagram_box(ax, 1.65, 1.2, 1.25, 0.6, "snapshot:\nmemory + RNG", color=3, fontsize=8)
-    diagram_arrow(ax, (1.3, 1.5), (1.65, 1.5))
+    fig, ax = new_diagram(5.6, 3.0)   # narrow enough to stay legible on a phone
+    diagram_box(ax, 0.02, 1.2, 1.1, 0.6, "init: seed the\nRNG, make an ID", color=0, fontsize=8)
+    diagram_box(ax, 1.27, 1.2, 1.0, 0.6, "snapshot:\nmemory + RNG", color=3, fontsize=8)
+    diagram_arrow(ax, (1.12, 1.5), (1.27, 1.5))
     rows = (2.35, 1.5, 0.65)
     plain = ("7bee..", "7bee..", "7bee..")
     fresh = ("12c4..", "9a0e..", "3f71..")
-    ax.text(4.65, 2.85, "without a hook", ha="center", va="bottom", fontsize=8)
-    ax.text(6.2, 2.85, "with a reseed hook", ha="center", va="bottom", fontsize=8)
+    ax.text(3.825, 2.75, "without a hook", ha="center", va="bottom", fontsize=8.5)
+    ax.text(5.075, 2.75, "reseed hook", ha="center", va="bottom", fontsize=8.5)
     for k, (y, same, own) in enumerate(zip(rows, plain, fresh), start=1):
-        diagram_arrow(ax, (2.9, 1.5), (3.25, y))
-        diagram_box(ax, 3.25, y - 0.22, 0.75, 0.44, f"clone {k}", color=None, fontsize=8)
-        diagram_box(ax, 4.3 - 0.1, y - 0.2, 0.9, 0.4, f"token {same}", color=1, fontsize=7.5)
-        diagram_arrow(ax, (4.0, y), (4.2, y))
-        diagram_box(ax, 5.75, y - 0.2, 0.9, 0.4, f"token {own}", color=2, fontsize=7.5)
-        diagram_arrow(ax, (5.1, y), (5.75, y), style="-", dashed=True)
-        ax.text(5.425, y + 0.04, "or", ha="center", va="bottom", fontsize=7.5)
-    ax.text(3.55, 0.12, "every clone draws the same tokens and carries the same init-time ID;\n"
-            "an after-restore hook that reseeds fixes the tokens, not the ID",
-            ha="center", va="bottom", fontsize=7.5)
+        diagram_arrow(ax, (2.27, 1.5), (2.5, y))
+        diagram_box(ax, 2.5, y - 0.2, 0.65, 0.4, f"clone {k}", color=None, fontsize=8)
+        diagram_box(ax, 3.35, y - 0.2, 0.95, 0.4, f"token {same}", color=1, fontsize=8)
+        diagram_arrow(ax, (3.15, y), (3.35, y))
+        diagram_box(ax, 4.6, y - 0.2, 0.95, 0.4, f"token {own}", color=2, fontsize=8)
+        diagram_arrow(ax, (4.3, y), (4.6, y), style="-", dashed=True)
+        ax.text(4.45, y + 0.03, "or", ha="center", va="bottom", fontsize=7.5)
+    ax.text(2.8, 0.05, "every clone draws the same tokens and has the same init-time ID;\n"
+            "a hook that reseeds after the restore fixes the tokens, not the ID",
+            ha="center", va="bottom", fontsize=8)
     return fig
 
 
