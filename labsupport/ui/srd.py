@@ -63,12 +63,12 @@ def diagram_pinning_vs_spraying():
     rows = ((2.35, "TCP over ECMP: the flow's 5-tuple hashes to one path", TCP_INDEX, "pinned"),
             (0.1, "SRD: the flow's packets are sprayed over every working path", SRD_INDEX, "sprayed"))
     for base, title, colour, mode in rows:
-        ax.text(0.1, base + 1.95, title, ha="left", va="center", fontsize=9, fontweight="bold")
-        diagram_box(ax, 0.1, base + 0.5, 1.2, 0.7, "sender", color=colour)
-        diagram_box(ax, 5.1, base + 0.5, 1.2, 0.7, "receiver", color=colour)
+        ax.text(0.1, base + 1.95, title, ha="left", va="center", fontsize=10.5, fontweight="bold")
+        diagram_box(ax, 0.1, base + 0.5, 1.2, 0.7, "sender", color=colour, fontsize=11)
+        diagram_box(ax, 5.1, base + 0.5, 1.2, 0.7, "receiver", color=colour, fontsize=11)
         for k, dy in enumerate(paths_y):
             y = base + 0.08 + dy
-            diagram_box(ax, 2.75, y, 0.9, 0.3, f"spine {k + 1}", color=None, fontsize=8)
+            diagram_box(ax, 2.75, y, 0.9, 0.3, f"spine {k + 1}", color=None, fontsize=9.5)
             mid = y + 0.15
             used = (k == failed) if mode == "pinned" else (k != failed)
             style = dict(color=colour) if used else dict(dashed=True)
@@ -82,12 +82,12 @@ def diagram_pinning_vs_spraying():
                 diagram_arrow(ax, (3.65, mid), (5.1, base + 0.85), **style)
         if mode == "pinned":
             ax.text(4.6, base + 1.62, "failed link: every copy is lost;\nwait 200 ms, 400 ms, ...",
-                    ha="center", va="center", fontsize=8)
-            ax.text(1.95, base + 0.05, "other paths idle", ha="center", va="center", fontsize=8)
+                    ha="center", va="center", fontsize=9.5)
+            ax.text(1.95, base + 0.05, "other paths idle", ha="center", va="center", fontsize=9.5)
         else:
             ax.text(4.6, base + 1.62, "lost packet: resent on another\npath after about 300 µs",
-                    ha="center", va="center", fontsize=8)
-            ax.text(1.95, base + 0.05, "out-of-order arrival is fine", ha="center", va="center", fontsize=8)
+                    ha="center", va="center", fontsize=9.5)
+            ax.text(1.95, base + 0.05, "out-of-order arrival is fine", ha="center", va="center", fontsize=9.5)
     ax.plot([0.1, 6.3], [2.3, 2.3], color=ink, lw=0.6, alpha=0.5)
     return fig
 
