@@ -1093,16 +1093,22 @@ def simulate_single_failure(n_customers: int, volumes_per_customer: int, n_domai
     """
     c, m, d, r, t = _check_fleet(n_customers, volumes_per_customer, n_domains, replicas, n_trials)
     gen = make_rng(rng)
+    if r == 1:  # one copy: every trial at once
+        placement = gen.integers(0, d, size=(t, c * m))
+        failed = gen.integers(0, d, size=(t, 1))
+        hit = placement == failed
+        vols = hit.sum(axis=1)
+        custs = hit.reshape(t, c, m).any(axis=2).sum(axis=1)
+        return FailureResult("single", c, m, d, r, 1, t, 0.0, vols, vols.copy(), custs)
     vols = np.empty(t, dtype=int)
     custs = np.empty(t, dtype=int)
-    lost = np.empty(t, dtype=int)
+    lost = np.zeros(t, dtype=int)
     for k in range(t):
         placement = _place(gen, c * m, d, r)
         failed = int(gen.integers(d))
         hit = (placement == failed).any(axis=1)
         vols[k] = int(hit.sum())
         custs[k] = int(hit.reshape(c, m).any(axis=1).sum())
-        lost[k] = int(hit.sum()) if r == 1 else 0
     return FailureResult("single", c, m, d, r, 1, t, 0.0, vols, lost, custs)
 
 
