@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import textwrap
 from dataclasses import dataclass, field, fields
 from typing import Any, Sequence
 
@@ -808,11 +809,12 @@ class AttestationResult:
     n_stages: int
 
     def __str__(self) -> str:
-        if self.trusted:
-            return f"trusted: final register {self.final_register.hex()[:16]}... matches"
-        where = "" if self.first_mismatch is None else f"; the chain breaks at stage {self.first_mismatch}"
-        return (f"NOT trusted: got {self.final_register.hex()[:16]}..., "
-                f"expected {self.expected_register.hex()[:16]}...{where}")
+        lines = ["trusted" if self.trusted else "NOT trusted",
+                 f"  reported {self.final_register.hex()[:32]}...",
+                 f"  expected {self.expected_register.hex()[:32]}..."]
+        if self.first_mismatch is not None:
+            lines.append(f"  first stage that differs: {self.first_mismatch + 1} (counting from 1)")
+        return "\n".join(lines)
 
 
 def attest(stages: Sequence[bytes], reference: Sequence[bytes]) -> AttestationResult:
@@ -1305,7 +1307,13 @@ def simulate_shuffle_sharding(n_nodes: int, shard_size: int, *, n_trials: int = 
 # ----------------------------------------------------------------------------------------------
 # Pose / solve
 # ----------------------------------------------------------------------------------------------
-PROBLEM_KINDS = ("host", "trust", "blast", "shard")
+PROBLEM_KINDS = ("host", "trust", "order", "blast", "shard")
+
+
+def _wrap(text: str) -> str:
+    """Each line of ``text`` filled to 68 characters, so that a printed problem fits a phone's column."""
+    return "\n".join(textwrap.fill(line, 68, subsequent_indent=" " * (len(line) - len(line.lstrip())))
+                     for line in text.split("\n"))
 
 
 def _plural(n: float, word: str) -> str:
@@ -1319,7 +1327,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
     ----------
     rng : None, int or numpy.random.Generator, optional
         The same seed poses the same question.
-    kind : {"host", "trust", "blast", "shard"}, optional
+    kind : {"host", "trust", "order", "blast", "shard"}, optional
         Which question; drawn at random if None.
 
     Returns
@@ -1348,7 +1356,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
                      f"the I/O load), block I/O completions of 25 µs (30%) and management work of 250 µs "
                      f"(20%), each a Poisson stream.\n"
                      "What is the guest's mean latency (time in system), in µs?")
-        return Problem("host", statement, {"guest_service_us": s, "guest_load": g, "io_load": io})
+        return Problem("host", _wrap(statement), {"guest_service_us": s, "guest_load": g, "io_load": io})
     if kind == "trust":
         n = int(gen.integers(4, 9))
         i = int(gen.integers(1, n + 1))
@@ -1356,7 +1364,13 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
                      f"the register is recorded after every stage. An attacker changes one byte of stage "
                      f"{i} (counting from 1).\n"
                      f"How many of the {n} recorded register values differ from a clean boot's?")
-        return Problem("trust", statement, {"n_stages": n, "tampered_stage": i})
+        return Problem("trust", _wrap(statement), {"n_stages": n, "tampered_stage": i})
+    if kind == "order":
+        n = int(gen.integers(3, 7))
+        statement = (f"A boot chain has {n} different stages. An attacker who cannot change any stage may "
+                     f"still load them in any order.\n"
+                     "How many different final register values can the orderings produce?")
+        return Problem("order", _wrap(statement), {"n_stages": n})
     if kind == "blast":
         d = int(gen.choice([4, 8, 16, 48, 96]))
         m = int(gen.choice([2, 4, 8]))
@@ -1364,12 +1378,12 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
         statement = (f"{c} customers each have {_plural(m, 'volume')}; every volume is stored once, on one of "
                      f"{d} storage servers chosen at random.\n"
                      "One server fails. How many customers do you expect it to touch?")
-        return Problem("blast", statement, {"n_customers": c, "volumes_per_customer": m, "n_domains": d})
+        return Problem("blast", _wrap(statement), {"n_customers": c, "volumes_per_customer": m, "n_domains": d})
     n = int(gen.choice([8, 10, 12, 16, 20]))
     k = int(gen.choice([2, 3, 4]))
     statement = (f"A service has {n} nodes, and each customer is given a random shuffle shard of {k} of them.\n"
                  "What is the probability that two customers get exactly the same shard?")
-    return Problem("shard", statement, {"n_nodes": n, "shard_size": k})
+    return Problem("shard", _wrap(statement), {"n_nodes": n, "shard_size": k})
 
 
 def solve(problem: Problem) -> Solution:
@@ -1405,22 +1419,29 @@ def solve(problem: Problem) -> Solution:
                  f"R = (lambda_G E[S_G^2] + sum lambda_i s_i^2) / 2 = {residual:.4g} µs",
                  f"E[T] = E[S_G]/(1 - rho_H) + R/((1 - rho_H)(1 - rho_H - rho_G))",
                  f"     = {s:g}/{1 - io:.2g} + {residual:.4g}/({1 - io:.2g} x {1 - io - g:.2g})",
-                 f"     = {value:.4g} µs (offloaded: {mean_latency_us('offload', guest_load=g, io_load=io, guest_service_us=s):.4g} µs)"]
-        return Solution(problem, value, "\n".join(lines))
+                 f"     = {value:.4g} µs",
+                 f"(offloaded: E[S_G]/(1 - rho_G) = {s / (1 - g):.4g} µs)"]
+        return Solution(problem, value, _wrap("\n".join(lines)))
     if problem.kind == "trust":
         n, i = p["n_stages"], p["tampered_stage"]
         value = float(n - i + 1)
-        return Solution(problem, value, f"Registers after stages {i}..{n} all differ (each folds in the one "
-                                        f"before): {n} - {i} + 1 = {value:g}.")
+        return Solution(problem, value, _wrap(f"Registers after stages {i}..{n} all differ (each folds in the one "
+                                        f"before): {n} - {i} + 1 = {value:g}."))
+    if problem.kind == "order":
+        n = p["n_stages"]
+        value = float(math.factorial(n))
+        return Solution(problem, value, _wrap(f"Extension is order-sensitive: every one of the {n}! orderings gives its "
+                                        f"own final value (a collision in SHA-384 is not expected): {n}! = "
+                                        f"{value:g}."))
     if problem.kind == "blast":
         c, m, d = p["n_customers"], p["volumes_per_customer"], p["n_domains"]
         value = expected_customers_touched(c, m, d)
-        return Solution(problem, value, f"P(a customer is missed) = (1 - 1/{d})^{m} = {(1 - 1 / d) ** m:.4g}\n"
-                                        f"expected touched = {c} x (1 - {(1 - 1 / d) ** m:.4g}) = {value:.4g}")
+        return Solution(problem, value, _wrap(f"P(a customer is missed) = (1 - 1/{d})^{m} = {(1 - 1 / d) ** m:.4g}\n"
+                                        f"expected touched = {c} x (1 - {(1 - 1 / d) ** m:.4g}) = {value:.4g}"))
     n, k = p["n_nodes"], p["shard_size"]
     count = shuffle_shard_count(n, k)
     value = 1.0 / count
-    return Solution(problem, value, f"C({n}, {k}) = {count} shards, all equally likely: 1/{count} = {value:.4g}")
+    return Solution(problem, value, _wrap(f"C({n}, {k}) = {count} shards, all equally likely: 1/{count} = {value:.4g}"))
 
 
 def main(argv: Any = None) -> int:
