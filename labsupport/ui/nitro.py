@@ -265,7 +265,7 @@ def draw_chain(tamper: str = "nothing", swap_drivers: bool = False):
     return fig
 
 
-def trust_lab(tamper: str = "card firmware", swap_drivers: bool = False) -> LabWidget:
+def trust_lab(tamper: str = "nothing", swap_drivers: bool = True) -> LabWidget:
     """A menu of stages to tamper with and a switch for the driver order, above :func:`draw_chain`."""
     options = ["nothing"] + [name for name, _ in nitro.DEFAULT_BOOT_CHAIN]
     controls = {
