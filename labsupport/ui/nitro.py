@@ -81,7 +81,8 @@ def diagram_boot_chain():
         x = 0.15 + i * (width + gap)
         diagram_box(ax, x, 1.5, width, 0.6, name, color=0 if i else 2, fontsize=8)
         diagram_box(ax, x, 0.35, width, 0.5, f"register after\nstage {i + 1}", color=None, fontsize=8)
-        diagram_arrow(ax, (x + width / 2, 1.5), (x + width / 2, 0.85), "measure", fontsize=7)
+        diagram_arrow(ax, (x + width / 2, 1.5), (x + width / 2, 0.85))
+        ax.text(x + width / 2 + 0.07, 1.17, "measure", ha="left", va="center", fontsize=7)
         if i + 1 < len(names):
             diagram_arrow(ax, (x + width, 1.8), (x + width + gap, 1.8))
             diagram_arrow(ax, (x + width, 0.6), (x + width + gap, 0.6), color=1)
