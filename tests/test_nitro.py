@@ -49,6 +49,21 @@ def test_shared_mean_matches_preemptive_priority_formula(g, io):
     _within(rows[:, 3], nitro.usable_cpu_fraction("shared", io_load=io))
 
 
+@pytest.mark.parametrize("g, io", [(0.5, 0.3), (0.3, 0.2)])
+def test_shared_untouched_fraction_matches_closed_form(g, io):
+    """A point of the shared design's distribution, not just its mean: a request finishes in exactly its
+    own CPU time when it finds the core idle (probability 1 - rho, arrivals see time averages) and no
+    I/O job arrives while it runs (probability E[exp(-lambda_H S)] = 1 / (1 + lambda_H E[S]) for an
+    exponential S)."""
+    lam_h = sum(io * share / cost for share, cost in zip((0.5, 0.3, 0.2), (5.0, 25.0, 250.0)))
+    expected = (1 - g - io) / (1 + lam_h * 50.0)
+    fractions = []
+    for seed in SEEDS:
+        r = nitro.simulate_host("shared", guest_load=g, io_load=io, n_requests=30_000, rng=200 + seed)
+        fractions.append(np.mean(np.abs(r.latencies_us - r.service_us) < 1e-9))
+    _within(np.array(fractions), expected)
+
+
 @pytest.mark.parametrize("g", [0.3, 0.7])
 def test_offload_is_mm1_mean_and_p99(g):
     rows = _replicate("offload", g, 0.3)
