@@ -1307,7 +1307,7 @@ def simulate_shuffle_sharding(n_nodes: int, shard_size: int, *, n_trials: int = 
 # ----------------------------------------------------------------------------------------------
 # Pose / solve
 # ----------------------------------------------------------------------------------------------
-PROBLEM_KINDS = ("host", "trust", "order", "blast", "shard")
+PROBLEM_KINDS = ("host", "tail", "trust", "order", "blast", "replicas", "shard")
 
 
 def _wrap(text: str) -> str:
@@ -1327,7 +1327,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
     ----------
     rng : None, int or numpy.random.Generator, optional
         The same seed poses the same question.
-    kind : {"host", "trust", "order", "blast", "shard"}, optional
+    kind : {"host", "tail", "trust", "order", "blast", "replicas", "shard"}, optional
         Which question; drawn at random if None.
 
     Returns
@@ -1357,6 +1357,23 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
                      f"(20%), each a Poisson stream.\n"
                      "What is the guest's mean latency (time in system), in µs?")
         return Problem("host", _wrap(statement), {"guest_service_us": s, "guest_load": g, "io_load": io})
+    if kind == "tail":
+        s = float(gen.choice([20.0, 50.0, 100.0]))
+        g = float(gen.choice([0.3, 0.5, 0.6, 0.8]))
+        q = float(gen.choice([99.0, 99.9]))
+        statement = (f"The host's I/O work runs on an offload card, so a guest's core serves only the guest. "
+                     f"Its requests arrive as a Poisson stream, need exponential CPU time with a mean of "
+                     f"{s:g} µs, and keep {g:.0%} of the core busy.\n"
+                     f"What is the p{q:g} of the guest's latency, in µs?")
+        return Problem("tail", _wrap(statement), {"guest_service_us": s, "guest_load": g, "percentile": q})
+    if kind == "replicas":
+        a = float(gen.choice([0.99, 0.995, 0.999]))
+        n, k = [(2, 1), (3, 2), (3, 1), (5, 3)][int(gen.integers(4))]
+        statement = (f"Each storage node is up {a:.1%} of the time, independently. Every volume is kept on "
+                     f"{n} different nodes and is available while at least {_plural(k, 'copy').replace('copys', 'copies')} "
+                     f"{'is' if k == 1 else 'are'} up.\n"
+                     "Of a million volumes, how many do you expect to be unavailable at a random instant?")
+        return Problem("replicas", _wrap(statement), {"availability": a, "replicas": n, "needed": k})
     if kind == "trust":
         n = int(gen.integers(4, 9))
         i = int(gen.integers(1, n + 1))
@@ -1421,6 +1438,19 @@ def solve(problem: Problem) -> Solution:
                  f"     = {s:g}/{1 - io:.2g} + {residual:.4g}/({1 - io:.2g} x {1 - io - g:.2g})",
                  f"     = {value:.4g} µs",
                  f"(offloaded: E[S_G]/(1 - rho_G) = {s / (1 - g):.4g} µs)"]
+        return Solution(problem, value, _wrap("\n".join(lines)))
+    if problem.kind == "tail":
+        s, g, q = p["guest_service_us"], p["guest_load"], p["percentile"]
+        value = offload_latency_percentile_us(q, guest_load=g, guest_service_us=s)
+        lines = [f"M/M/1: latency ~ Exponential with mean E[S]/(1 - rho) = {s:g}/{1 - g:.2g} = {s / (1 - g):.4g} µs",
+                 f"p{q:g} = -ln(1 - {q / 100:g}) x {s / (1 - g):.4g} = {value:.4g} µs"]
+        return Solution(problem, value, _wrap("\n".join(lines)))
+    if problem.kind == "replicas":
+        a, n, k = p["availability"], p["replicas"], p["needed"]
+        up = k_of_n_availability(k, n, a)
+        value = expected_unavailable_volumes(1_000_000, a, replicas=n, needed=k)
+        lines = [f"P(available) = sum over i >= {k} of C({n}, i) a^i (1 - a)^({n} - i) = {up:.12f}",
+                 f"expected unavailable = 1,000,000 x (1 - P(available)) = {value:.4g}"]
         return Solution(problem, value, _wrap("\n".join(lines)))
     if problem.kind == "trust":
         n, i = p["n_stages"], p["tampered_stage"]
