@@ -629,7 +629,6 @@ def simulate_host_simpy(io_placement: str, *, guest_load: float, io_load: float,
     core = simpy.PreemptiveResource(env, capacity=1)
     done = np.full(n, np.nan)
     completed = np.zeros(n, dtype=int)
-    io_done = [0.0]
     end = float(arrivals[-1])
 
     def guest(k):
@@ -662,8 +661,8 @@ def simulate_host_simpy(io_placement: str, *, guest_load: float, io_load: float,
     if place == "shared":
         env.process(source(io_times, io_job))
     env.run()
-    io_done[0] = float(io_work[io_times <= end].sum()) / end
-    core, card = (io_done[0], 0.0) if place == "shared" else (0.0, io_done[0])
+    io_share = float(io_work[io_times <= end].sum()) / end
+    core, card = (io_share, 0.0) if place == "shared" else (0.0, io_share)
     return HostResult(place, g, io, n, sc, "simpy", arrivals, services, done - arrivals, completed,
                       io_times, io_work, np.empty(0), np.empty(0), core, card)
 
