@@ -69,6 +69,19 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"][:] = kept  # in place: later handlers append to this very list
 
 
+def _singlehtml_widgets(app, pagename, templatename, context, doctree) -> None:
+    """The single-page build (``make pdf``) holds every lab, but myst-nb adds a notebook's widget state
+    and the widget scripts only to that notebook's own page: add every notebook's here, in book order.
+    The HTML manager renders each state script's views with its own manager, so several can coexist."""
+    if app.builder.name != "singlehtml" or pagename != app.config.root_doc:
+        return
+    metadata = getattr(app.env, "nb_metadata", {}) or {}
+    order = [app.config.root_doc, *app.env.toctree_includes.get(app.config.root_doc, [])]
+    for doc in sorted(metadata, key=lambda d: (order.index(d) if d in order else len(order), d)):
+        for path, kwargs in (metadata[doc] or {}).get("js_files", {}).values():
+            app.add_js_file(path, **kwargs)  # identical vendor scripts are added once
+
+
 def _configure(app, config) -> None:
     config.nb_ipywidgets_js = IPYWIDGETS_JS
     _sources()  # fail early, with the fix in the message
@@ -90,5 +103,6 @@ def setup(app):
     # emit_firstresult: a theme handler that returns a template stops later handlers, so run first.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.add_js_file(None, body=MATHJAX2_BRIDGE)
+    app.connect("html-page-context", _singlehtml_widgets)
     app.connect("build-finished", _copy)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
