@@ -1,5 +1,6 @@
 # From the Ground Up: one command to build the book, one to run every test.
 #   make book    set up, build the HTML book, print the page to open
+#   make pdf     set up, build the whole book as one PDF (_build/pdf/book.pdf), offline, with Chromium
 #   make test    set up, run every test (models, strict nbval on every lab, book build, real browser)
 #   make lab     set up, open the labs in JupyterLab
 #   make labs    re-execute every lab notebook and store its outputs (after changing labsupport)
@@ -12,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 BOOK_FLAGS := -W -n --keep-going
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 120
 
-.PHONY: all setup system vendor book book-only labs lab test test-fast bench check clean
+.PHONY: all setup system vendor book book-only pdf labs lab test test-fast bench check clean
 
 all: book
 
@@ -39,6 +40,12 @@ book: setup book-only
 	@echo
 	@echo "The book is built. Open this page in a browser:"
 	@echo "  file://$(CURDIR)/_build/html/index.html"
+	@if [ -f _build/pdf/book.pdf ]; then echo "The PDF (from the last \`make pdf\`, $$(date -r _build/pdf/book.pdf '+%F %R')):"; \
+	  echo "  $(CURDIR)/_build/pdf/book.pdf"; else echo "(\`make pdf\` builds the whole book as one PDF.)"; fi
+
+# The whole book as one PDF: a one-page build printed by Debian's Chromium (tools/make_pdf.py).
+pdf: setup
+	$(BIN)/python tools/make_pdf.py
 
 book-only:
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)

@@ -38,6 +38,9 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-default-apps", "--disable-extensions", "--metrics-recording-only"]
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
+MARGIN_MM = {"top": 18, "bottom": 18, "left": 16, "right": 16}
+#: The text column of an A4 page between the margins, in CSS pixels (96 per inch).
+A4_COLUMN_PX = round((210 - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96)
 
 # Page number at the foot of every page (Chromium fills the spans).
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
@@ -68,9 +71,27 @@ UNFOLD_JS = """() => {
   return document.querySelectorAll('details').length;
 }"""
 
+# At print width, with everything unfolded: what still sticks out of the text column (code, printed
+# output, tables, display equations, images). Code and output wrap (course.css), so this should be empty.
+OVERFLOW_JS = """() => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const right = article.getBoundingClientRect().right;
+  const out = [];
+  for (const e of document.querySelectorAll('pre, table, img, svg, mjx-container[display="true"], .cell_output > *, .jupyter-widgets')) {
+    if (!e.offsetWidth || e.closest('nav, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-header')) { continue; }
+    const over = Math.max(e.scrollWidth - e.clientWidth, e.getBoundingClientRect().right - right);
+    if (over > 2 && !(e.tagName === 'svg' && e.closest('mjx-container'))) {
+      const sec = e.closest('section[id]');
+      out.push(`${e.tagName.toLowerCase()} in #${sec ? sec.id : '?'} sticks out by ${Math.round(over)} px: `
+               + (e.textContent || e.getAttribute('alt') || '').trim().slice(0, 60));
+    }
+  }
+  return out;
+}"""
+
 # A contents list under the title, linking every chapter, lab and back-matter page (the PDF's outline
 # has the same entries with their sections).
-CONTENTS_JS = """() => {
+CONTENTS_JS = r"""() => {
   const heads = [...document.querySelectorAll('span[id^="document-"] + section')]
     .map(s => [s.id, s.querySelector(':scope > h1, :scope > h2, :scope > h3')]).filter(([id, h]) => id && h);
   const nav = document.createElement('nav');
@@ -123,7 +144,7 @@ def print_pdf(out: Path = OUT, *, timeout_s: float = 60.0) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             # The width of an A4 page's text column at 96 dpi, so widgets lay out as they will print.
-            context = browser.new_context(viewport={"width": 720, "height": 1000}, color_scheme="light")
+            context = browser.new_context(viewport={"width": A4_COLUMN_PX, "height": 1000}, color_scheme="light")
             page = context.new_page()
 
             def route(r):
@@ -150,10 +171,11 @@ def print_pdf(out: Path = OUT, *, timeout_s: float = 60.0) -> dict:
             page.emulate_media(media="print")
             state["details"] = page.evaluate(UNFOLD_JS)
             state["contents"] = page.evaluate(CONTENTS_JS)
+            state["overflow"] = page.evaluate(OVERFLOW_JS)
             page.evaluate("document.fonts.ready.then(() => true)")
             out.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(path=str(out), format="A4", print_background=True, outline=True, tagged=True,
-                     margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+                     margin={k: f"{v}mm" for k, v in MARGIN_MM.items()},
                      display_header_footer=True, header_template="<div></div>", footer_template=FOOTER)
             browser.close()
     finally:
@@ -174,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     if state["problems"]:
         print("make_pdf: " + "\n  ".join(["the PDF is not right:", *state["problems"]]), file=sys.stderr)
         return 1
+    for line in state["overflow"]:
+        print(f"make_pdf: warning: {line}", file=sys.stderr)
     print(f"The PDF is built ({state['rendered']} widget snapshots, {time.perf_counter() - start:.0f} s):\n"
           f"  {args.out}")
     return 0
