@@ -21,9 +21,22 @@ FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
 #: What myst-nb puts in a page that holds widgets (paths relative to _static/).
 IPYWIDGETS_JS = {
     "vendor/require.js": {},
+    "vendor/widgets-config.js": {},
     # An unknown widget module would be fetched from this "CDN": point it at our own folder.
     "vendor/embed-amd.js": {"data-jupyter-widgets-cdn": "_static/vendor/"},
 }
+
+
+# The widget manager's bundled modules find their icon fonts next to their own AMD module URL, which
+# require.js would otherwise put in the page's folder (labs/@jupyter-widgets/html-manager/dist/*.woff2:
+# 404). Map them, and webpack's asset path, to the folder of this script: _static/vendor/.
+WIDGETS_CONFIG_JS = """// Written by _ext/offline_assets.py: the widget manager's modules and fonts are in this folder.
+(function () {
+  var here = document.currentScript.src.replace(/[^/]*$/, "");
+  window.__jupyter_widgets_assets_path__ = here;
+  require.config({paths: {"@jupyter-widgets/html-manager/dist": here.replace(/\\/$/, "")}});
+})();
+"""
 
 
 def _sources() -> list[Path]:
@@ -96,6 +109,9 @@ def _copy(app, exception) -> None:
         dst = target / src.name
         if not dst.exists() or dst.stat().st_mtime < src.stat().st_mtime or dst.stat().st_size != src.stat().st_size:
             shutil.copy2(src, dst)
+    config_js = target / "widgets-config.js"
+    if not config_js.exists() or config_js.read_text() != WIDGETS_CONFIG_JS:
+        config_js.write_text(WIDGETS_CONFIG_JS)
 
 
 def setup(app):
