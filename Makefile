@@ -12,6 +12,9 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BOOK_FLAGS := -W -n --keep-going
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 120
+# Two pytest workers; each file's tests stay on one worker, and the book/PDF/browser tests (which share
+# _build/) run together on one (conftest.py groups them). `make test XDIST=` runs in one process.
+XDIST ?= -n 2 --dist loadgroup
 
 .PHONY: all setup system vendor book book-only pdf labs lab test test-fast bench check clean
 
@@ -60,11 +63,11 @@ lab: setup
 	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) labs/
 
 test: setup
-	$(BIN)/python -m pytest $(NBVAL) --doctest-modules tests labs labsupport
+	$(BIN)/python -m pytest $(XDIST) $(NBVAL) --doctest-modules tests labs labsupport
 
 # The models and labs only (no book build, no browser): the quick loop while writing a chapter.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest $(NBVAL) -m "not book and not browser" tests labs
+	$(BIN)/python -m pytest $(XDIST) $(NBVAL) -m "not book and not browser" tests labs
 
 bench: setup
 	$(BIN)/python tools/bench.py
