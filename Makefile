@@ -12,9 +12,10 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 BOOK_FLAGS := -W -n --keep-going
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 120
-# Two pytest workers; each file's tests stay on one worker, and the book/PDF/browser tests (which share
-# _build/) run together on one (conftest.py groups them). `make test XDIST=` runs in one process.
-XDIST ?= -n 2 --dist loadgroup
+# One process by default: on a busy 2-core machine two workers were not faster (101 s serial against
+# 134 s with `-n 2`, 2026-11-22). `make test XDIST="-n 2 --dist loadgroup"` runs two pytest workers; each
+# file's tests stay on one worker and the book/PDF/browser tests, which share _build/, on one (conftest.py).
+XDIST ?=
 
 .PHONY: all setup system vendor book book-only pdf labs lab test test-fast bench check clean
 
