@@ -95,6 +95,19 @@ def _singlehtml_widgets(app, pagename, templatename, context, doctree) -> None:
             app.add_js_file(path, **kwargs)  # identical vendor scripts are added once
 
 
+def _singlehtml_translators(app) -> None:
+    """Sphinx looks up node visitors by builder name first and falls back to the format ("html") only
+    when no extension registered any for the name; sphinx-design & co. register some for "singlehtml",
+    so myst-nb's html-only nodes (HideCodeCellNode: hide-output cells) would crash the one-page build.
+    Give "singlehtml" every "html" visitor it lacks."""
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    single = handlers.setdefault("singlehtml", {})
+    for node, visitors in handlers.get("html", {}).items():
+        single.setdefault(node, visitors)
+
+
 def _configure(app, config) -> None:
     config.nb_ipywidgets_js = IPYWIDGETS_JS
     _sources()  # fail early, with the fix in the message
@@ -119,6 +132,7 @@ def setup(app):
     # emit_firstresult: a theme handler that returns a template stops later handlers, so run first.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.add_js_file(None, body=MATHJAX2_BRIDGE)
+    app.connect("builder-inited", _singlehtml_translators)
     app.connect("html-page-context", _singlehtml_widgets)
     app.connect("build-finished", _copy)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
