@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """With pytest-xdist (`make test XDIST="-n 2 --dist loadgroup"`): keep each file's tests on one worker
+    """With pytest-xdist (`make test` runs `-n 2 --dist loadgroup`): keep each file's tests on one worker
     (a notebook's cells share one kernel and run in order), and the tests marked
     `xdist_group("book")` -- the book builds, the PDF and the browser, which share _build/ -- together
     on one worker. Runs before xdist reads the marks."""
