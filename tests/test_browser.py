@@ -102,8 +102,11 @@ CONTENT_JS = """() => {
   const widgetCells = [...article.querySelectorAll('div.cell')].filter(c =>
       c.querySelector('.cell_output script[type="application/vnd.jupyter.widget-view+json"], .cell_output .widget-subarea'));
   for (const cell of widgetCells) {
-    const prev = cell.previousElementSibling;
-    if (!prev || !prev.textContent.trim().startsWith('""" + LIVE_NOTE + """')) {
+    // the markdown just before the widget cell (all of it, back to the previous code cell: markdown
+    // cells are not wrapped in the page) must hold the note
+    const before = [];
+    for (let e = cell.previousElementSibling; e && !e.matches('div.cell'); e = e.previousElementSibling) { before.push(e); }
+    if (!before.some(e => e.textContent.trim().startsWith('""" + LIVE_NOTE + """'))) {
       problems.push(`widget in ${where(cell)} is not preceded by its "` + '""" + LIVE_NOTE + """' + `" note`);
     }
   }
