@@ -21,9 +21,22 @@ FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
 #: What myst-nb puts in a page that holds widgets (paths relative to _static/).
 IPYWIDGETS_JS = {
     "vendor/require.js": {},
+    "vendor/widgets-config.js": {},
     # An unknown widget module would be fetched from this "CDN": point it at our own folder.
     "vendor/embed-amd.js": {"data-jupyter-widgets-cdn": "_static/vendor/"},
 }
+
+
+# The widget manager's bundled modules find their icon fonts next to their own AMD module URL, which
+# require.js would otherwise put in the page's folder (labs/@jupyter-widgets/html-manager/dist/*.woff2:
+# 404). Map them, and webpack's asset path, to the folder of this script: _static/vendor/.
+WIDGETS_CONFIG_JS = """// Written by _ext/offline_assets.py: the widget manager's modules and fonts are in this folder.
+(function () {
+  var here = document.currentScript.src.replace(/[^/]*$/, "");
+  window.__jupyter_widgets_assets_path__ = here;
+  require.config({paths: {"@jupyter-widgets/html-manager/dist": here.replace(/\\/$/, "")}});
+})();
+"""
 
 
 def _sources() -> list[Path]:
@@ -69,6 +82,32 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     context["script_files"][:] = kept  # in place: later handlers append to this very list
 
 
+def _singlehtml_widgets(app, pagename, templatename, context, doctree) -> None:
+    """The single-page build (``make pdf``) holds every lab, but myst-nb adds a notebook's widget state
+    and the widget scripts only to that notebook's own page: add every notebook's here, in book order.
+    The HTML manager renders each state script's views with its own manager, so several can coexist."""
+    if app.builder.name != "singlehtml" or pagename != app.config.root_doc:
+        return
+    metadata = getattr(app.env, "nb_metadata", {}) or {}
+    order = [app.config.root_doc, *app.env.toctree_includes.get(app.config.root_doc, [])]
+    for doc in sorted(metadata, key=lambda d: (order.index(d) if d in order else len(order), d)):
+        for path, kwargs in (metadata[doc] or {}).get("js_files", {}).values():
+            app.add_js_file(path, **kwargs)  # identical vendor scripts are added once
+
+
+def _singlehtml_translators(app) -> None:
+    """Sphinx looks up node visitors by builder name first and falls back to the format ("html") only
+    when no extension registered any for the name; sphinx-design & co. register some for "singlehtml",
+    so myst-nb's html-only nodes (HideCodeCellNode: hide-output cells) would crash the one-page build.
+    Give "singlehtml" every "html" visitor it lacks."""
+    if app.builder.name != "singlehtml":
+        return
+    handlers = app.registry.translation_handlers
+    single = handlers.setdefault("singlehtml", {})
+    for node, visitors in handlers.get("html", {}).items():
+        single.setdefault(node, visitors)
+
+
 def _configure(app, config) -> None:
     config.nb_ipywidgets_js = IPYWIDGETS_JS
     _sources()  # fail early, with the fix in the message
@@ -83,6 +122,9 @@ def _copy(app, exception) -> None:
         dst = target / src.name
         if not dst.exists() or dst.stat().st_mtime < src.stat().st_mtime or dst.stat().st_size != src.stat().st_size:
             shutil.copy2(src, dst)
+    config_js = target / "widgets-config.js"
+    if not config_js.exists() or config_js.read_text() != WIDGETS_CONFIG_JS:
+        config_js.write_text(WIDGETS_CONFIG_JS)
 
 
 def setup(app):
@@ -90,5 +132,7 @@ def setup(app):
     # emit_firstresult: a theme handler that returns a template stops later handlers, so run first.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.add_js_file(None, body=MATHJAX2_BRIDGE)
+    app.connect("builder-inited", _singlehtml_translators)
+    app.connect("html-page-context", _singlehtml_widgets)
     app.connect("build-finished", _copy)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

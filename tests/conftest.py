@@ -25,6 +25,21 @@ def book_build() -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
+def book_pdf(book_build) -> dict:
+    """Build the one-page book and print it to _build/pdf/book.pdf, as `make pdf` does (after the HTML
+    build: both use _build/.doctrees). Returns tools/make_pdf.py's report with "path" added."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import make_pdf
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    make_pdf.build_singlehtml()
+    state = make_pdf.print_pdf(make_pdf.OUT)
+    state["path"] = make_pdf.OUT
+    return state
+
+
+@pytest.fixture(scope="session")
 def book_html(book_build) -> Path:
     """The folder of the built HTML book; fails the dependent test if the build failed."""
     if book_build.returncode != 0:

@@ -63,9 +63,11 @@ class LabWidget:
         self.controls = dict(controls)
         self.draw = draw
         self.output = widgets.Output()
-        rows = [widgets.HBox(list(self.controls.values())[i:i + columns])
+        self._lay_out(self.controls.values())
+        rows = [widgets.HBox(list(self.controls.values())[i:i + columns],
+                             layout=widgets.Layout(flex_flow="row wrap", width="100%"))
                 for i in range(0, len(self.controls), columns)]
-        self.box = widgets.VBox([*rows, self.output])
+        self.box = widgets.VBox([*rows, self.output], layout=widgets.Layout(width="100%", max_width="100%"))
         self.last_callback_s = float("nan")
         self.redraws = 0
         for control in self.controls.values():
@@ -75,6 +77,31 @@ class LabWidget:
                 control.continuous_update = False
             control.observe(self._on_change, names="value")
         self.refresh()
+
+    #: A control grows from this width and wraps onto its own line when the row is narrower (a phone).
+    CONTROL_BASIS = "300px"
+    #: Label width per character of the longest label, in em, and its bounds.
+    EM_PER_CHAR, MIN_LABEL_EM, MAX_LABEL_EM = 0.62, 4.0, 12.0
+
+    @classmethod
+    def _lay_out(cls, controls) -> None:
+        """Lay the controls out for a desktop column and a 390 px phone alike.
+
+        Every control grows from :attr:`CONTROL_BASIS` and wraps (so two fit a row on a desktop, one
+        on a phone), never wider than its row; every label is as wide as the longest one (aligned,
+        never clipped), and a slider's track takes the rest of the row.
+        """
+        controls = list(controls)
+        labels = [len(c.description) for c in controls if getattr(c, "description", "")]
+        label_em = min(cls.MAX_LABEL_EM, max(cls.MIN_LABEL_EM, cls.EM_PER_CHAR * max(labels, default=0) + 0.5))
+        for control in controls:
+            control.layout.flex = f"1 1 {cls.CONTROL_BASIS}"
+            control.layout.width = "auto"
+            control.layout.min_width = "0"
+            control.layout.max_width = "100%"
+            style = getattr(control, "style", None)
+            if style is not None and hasattr(style, "description_width") and not isinstance(control, widgets.Checkbox):
+                style.description_width = f"{label_em:.1f}em"
 
     def values(self) -> dict:
         """The current value of every control, by keyword."""
