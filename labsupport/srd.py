@@ -67,8 +67,8 @@ from .common import (
     check_positive,
     check_probability,
     make_rng,
-    progress as _progress,
     run_cli,
+    run_sweep,
     summarize,
 )
 
@@ -1287,7 +1287,7 @@ class LoadSweep:
 
 def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: float,
                variants: dict | None = None, percentiles: tuple = (50.0, 99.0, 99.9), rng: Any = None,
-               progress: bool = True, **scenario: Any) -> LoadSweep:
+               progress: bool = True, executor: Any = None, **scenario: Any) -> LoadSweep:
     """Completion-time percentiles of each transport at each offered load (the keynote's EBS figure).
 
     Parameters
@@ -1308,6 +1308,9 @@ def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: f
         Randomness source; every (variant, load) run gets its own child seed.
     progress : bool, default=True
         Show a progress bar.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Run the (variant, load) points in parallel; the result is identical to the serial run with the same
+        ``rng``, because every point's seed is drawn before dispatch.
     **scenario
         :class:`Scenario` attributes shared by every run.
 
@@ -1338,15 +1341,24 @@ def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: f
         _validate(proto, n_messages, n_paths, loss_probability, {**scenario, **overrides})
     seeds = make_rng(rng).integers(0, 2**63 - 1, size=(len(variants), arr.size))
     out = {label: np.zeros((arr.size, len(percentiles))) for label in variants}
-    jobs = [(vi, label, li) for vi, label in enumerate(variants) for li in range(arr.size)]
-    for vi, label, li in _progress(jobs, desc="load sweep", enabled=progress):
-        proto, overrides = variants[label]
-        r = simulate_transfers(proto, n_messages=n_messages, n_paths=n_paths, loss_probability=loss_probability,
-                               rng=int(seeds[vi, li]), **{**scenario, **overrides, "offered_load": float(arr[li])})
-        out[label][li] = np.percentile(r.completion_times_us, percentiles)
+    points = [(label, li) for label in variants for li in range(arr.size)]
+    jobs = [(variants[label][0], n_messages, n_paths, loss_probability, int(seeds[vi, li]),
+             {**scenario, **variants[label][1], "offered_load": float(arr[li])}, tuple(percentiles))
+            for vi, label in enumerate(variants) for li in range(arr.size)]
+    rows = run_sweep(_load_point, jobs, executor=executor, progress_bar=progress, desc="load sweep")
+    for (label, li), row in zip(points, rows):
+        out[label][li] = row
     return LoadSweep(loads=arr, percentiles=tuple(float(q) for q in percentiles), values_us=out,
                      n_messages=n_messages, n_paths=n_paths, loss_probability=float(loss_probability),
                      scenario=dict(scenario), variants=dict(variants))
+
+
+def _load_point(protocol: str, n_messages: int, n_paths: int, loss_probability: float, seed: int, scenario: dict,
+                percentiles: tuple) -> np.ndarray:
+    """One point of :func:`load_sweep`: the completion-time percentiles of one run, in microseconds."""
+    r = simulate_transfers(protocol, n_messages=n_messages, n_paths=n_paths, loss_probability=loss_probability,
+                           rng=seed, **scenario)
+    return np.percentile(r.completion_times_us, percentiles)
 
 
 @dataclass(frozen=True)
