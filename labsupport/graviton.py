@@ -34,6 +34,7 @@ Run ``python -m labsupport.graviton --seed 3`` for a practice problem and add ``
 from __future__ import annotations
 
 import math
+import textwrap
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -1559,8 +1560,10 @@ def measure_machine(*, n_stream: int = 10_000_000, n_matmul: int = 1024, n_spmv_
 _PROBLEM_KINDS = ("cache", "predictor", "roofline", "smt")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _wrap(text: str) -> str:
+    """Wrap each line of a statement or working at 70 characters (a phone-width column)."""
+    return "\n".join(textwrap.fill(line, 70, subsequent_indent="  " if line[:1] == " " else "")
+                     for line in text.split("\n"))
 
 
 def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
@@ -1598,7 +1601,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
                      f"{'least recently used' if policy == 'lru' else 'first in, first out'} ({policy.upper()}). "
                      f"It starts empty. Lines are requested in this order: {', '.join(map(str, trace))}.\n"
                      "How many of these requests miss?")
-        return Problem("cache", statement, {"ways": ways, "policy": policy, "trace": trace})
+        return Problem("cache", _wrap(statement), {"ways": ways, "policy": policy, "trace": trace})
     if kind == "predictor":
         iters = int(rng.choice([4, 5, 8, 10, 16, 20]))
         entries = int(rng.choice([50, 100, 200]))
@@ -1606,7 +1609,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
                      "Its closing branch is taken to repeat the loop and not taken on exit. A two-bit "
                      "saturating counter predicts it, starting weakly not taken.\n"
                      "How many times is the branch mispredicted in total?")
-        return Problem("predictor", statement, {"iterations": iters, "entries": entries})
+        return Problem("predictor", _wrap(statement), {"iterations": iters, "entries": entries})
     if kind == "roofline":
         name = str(rng.choice(list(GRAVITON)))
         intensity = float(rng.choice([0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0]))
@@ -1615,7 +1618,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
                      f"{spec.fp64_flops_per_cycle} double-precision FLOPs per cycle, and memory delivers "
                      f"{spec.bandwidth_gb_s:g} GB/s. A kernel does {intensity:g} FLOPs per byte it moves "
                      "from memory.\nWhat performance can it attain, in GFLOPS?")
-        return Problem("roofline", statement, {"name": name, "intensity": intensity})
+        return Problem("roofline", _wrap(statement), {"name": name, "intensity": intensity})
     mean_ms = float(rng.choice([0.5, 1.0, 2.0]))
     load = float(rng.choice([0.3, 0.4, 0.5]))
     u = float(rng.choice([0.25, 0.5, 0.75]))
@@ -1626,7 +1629,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
                  f"its sibling is busy {u:.0%} of the time, switching far faster than a request takes, and "
                  f"while the sibling runs our thread works at {s:.0%} of its solo speed.\n"
                  "What is the 99th percentile of request latency, in ms?")
-    return Problem("smt", statement, {"arrival_rate": lam, "service_rate": 1.0 / mean_ms,
+    return Problem("smt", _wrap(statement), {"arrival_rate": lam, "service_rate": 1.0 / mean_ms,
                                       "sibling_busy_fraction": u, "smt_speed": s})
 
 
@@ -1651,8 +1654,8 @@ def solve(problem: Problem) -> Solution:
         r = simulate_cache(trace, size_bytes=64 * p["ways"], line_bytes=64, ways=p["ways"], policy=p["policy"])
         marks = " ".join(f"{x}{'h' if h else 'M'}" for x, h in zip(p["trace"], r.hits.tolist()))
         return Solution(problem, float(r.misses),
-                        f"Access by access (M = miss, h = hit): {marks}\n"
-                        f"{_plural(r.misses, 'miss').replace('misss', 'misses')} out of {r.n_accesses}.")
+                        _wrap(f"Access by access (M = miss, h = hit): {marks}\n"
+                        f"{r.misses} {'miss' if r.misses == 1 else 'misses'} out of {r.n_accesses} requests."))
     if problem.kind == "predictor":
         iters, entries = p["iterations"], p["entries"]
         _, out = branch_trace("loop", iters * entries, loop_iterations=iters)
@@ -1663,24 +1666,25 @@ def solve(problem: Problem) -> Solution:
                    f"taken, which still predicts the next iteration correctly).\n"
                    f"Warm-up and first exit: {first}; the other {entries - 1} exits: 1 each.\n"
                    f"Total: {r.mispredictions} mispredictions.")
-        return Solution(problem, float(r.mispredictions), working)
+        return Solution(problem, float(r.mispredictions), _wrap(working))
     if problem.kind == "roofline":
         spec = GRAVITON[p["name"]]
         value = float(attainable_gflops(spec.peak_gflops, spec.bandwidth_gb_s, p["intensity"]))
-        working = (f"peak = {spec.cores} x {spec.freq_ghz:g} GHz x {spec.fp64_flops_per_cycle} = "
-                   f"{spec.peak_gflops:.1f} GFLOPS\n"
-                   f"memory roof = {spec.bandwidth_gb_s:g} GB/s x {p['intensity']:g} FLOP/B = "
-                   f"{spec.bandwidth_gb_s * p['intensity']:.1f} GFLOPS\n"
+        working = (f"peak = {spec.cores} x {spec.freq_ghz:g} GHz x {spec.fp64_flops_per_cycle}\n"
+                   f"     = {spec.peak_gflops:.1f} GFLOPS\n"
+                   f"memory roof = {spec.bandwidth_gb_s:g} GB/s x {p['intensity']:g} FLOP/B\n"
+                   f"            = {spec.bandwidth_gb_s * p['intensity']:.1f} GFLOPS\n"
                    f"attainable = the smaller = {value:.1f} GFLOPS")
-        return Solution(problem, value, working)
+        return Solution(problem, value, _wrap(working))
     lam, mu, u, s = p["arrival_rate"], p["service_rate"], p["sibling_busy_fraction"], p["smt_speed"]
     value = smt_latency_percentile(lam, mu, 99, sibling_busy_fraction=u, smt_speed=s, limit="fast")
     eff = mu * (1 - u + u * s)
-    working = (f"fast switching: the thread serves at the average rate mu (1 - u + u s) = {mu:.4g} x "
-               f"(1 - {u:g} + {u:g} x {s:g}) = {eff:.4g} per ms\n"
-               f"M/M/1 latency is exponential with rate {eff:.4g} - {lam:.4g} = {eff - lam:.4g} per ms\n"
+    working = (f"Fast switching: the thread serves at the average rate\n"
+               f"mu (1 - u + u s) = {mu:.4g} x (1 - {u:g} + {u:g} x {s:g}) = {eff:.4g} per ms\n"
+               f"M/M/1 latency is exponential with rate\n"
+               f"{eff:.4g} - {lam:.4g} = {eff - lam:.4g} per ms\n"
                f"p99 = ln(100) / {eff - lam:.4g} = {value:.4g} ms")
-    return Solution(problem, value, working)
+    return Solution(problem, value, _wrap(working))
 
 
 def main(argv: Any = None) -> int:

@@ -193,7 +193,7 @@ def draw_caches(kind: str = "web-server", working_set_kib: int = 128, ways: int 
 
 # ----------------------------------------------------------------------------------------------- front end
 def draw_frontend(kind: str = "correlated", loop_iterations: int = 10, taken_probability: float = 0.5,
-                  history_bits: int = 14, branches_per_kilo_instruction: float = 200.0, n_branches: int = 4_000,
+                  history_bits: int = 14, branches_per_kilo_instruction: float = 250.0, n_branches: int = 4_000,
                   seed: int = 0):
     """Predictor accuracy on a synthetic trace, and what the resulting MPKI does to IPC.
 
@@ -365,7 +365,7 @@ def frontend_lab(kind: str = "loop") -> LabWidget:
         "loop_iterations": _slider(widgets.IntSlider, "loop iterations", value=4, min=2, max=64),
         "taken_probability": _slider(widgets.FloatSlider, "P(taken)", value=0.9, min=0.0, max=1.0, step=0.05),
         "history_bits": _slider(widgets.IntSlider, "gshare history bits", value=14, min=0, max=20),
-        "branches_per_kilo_instruction": _slider(widgets.FloatSlider, "branches / 1k instr.", value=200.0,
+        "branches_per_kilo_instruction": _slider(widgets.FloatSlider, "branches / 1k instr.", value=250.0,
                                                  min=50.0, max=300.0, step=10.0),
         "n_branches": _slider(widgets.IntSlider, "branches", value=4_000, min=1_000, max=50_000, step=1_000),
     }
