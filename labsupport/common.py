@@ -450,7 +450,7 @@ class AnswerCheck:
 
     def __str__(self) -> str:
         if self.given is None:
-            return f"{self.name}: no answer yet. Replace None with your answer and run the cell again."
+            return f"{self.name}: no answer yet.\nPut your answer in place of None and run the cell again."
         if self.correct:
             return f"{self.name}: {self.given!r} is right."
         hint = f" Hint: {self.hint}" if self.hint else ""
@@ -601,6 +601,8 @@ def run_sweep(func: Callable[..., Any], jobs: Sequence[tuple], *, executor: Any 
     """
     if not callable(func):
         raise TypeError(f'"func" must be callable, got {func!r}')
+    if isinstance(jobs, (str, bytes)) or not isinstance(jobs, Iterable):
+        raise TypeError(f'"jobs" must be a sequence of argument tuples, got {jobs!r}')
     jobs = list(jobs)
     for job in jobs:
         if not isinstance(job, tuple):
@@ -681,6 +683,8 @@ class Problem:
 
     def __str__(self) -> str:
         return self.statement
+
+    __repr__ = __str__  # a bare ``problem`` at the end of a lab cell reads as its statement
 
 
 @dataclass(frozen=True)

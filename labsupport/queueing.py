@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -46,6 +47,7 @@ __all__ = [
     "mm1_mean_sojourn",
     "mm1_mean_wait",
     "mm1_sojourn_percentile",
+    "mm1_utilisation_for_percentile",
     "erlang_c",
     "mmc_mean_wait",
     "mmc_mean_sojourn",
@@ -189,6 +191,49 @@ def mm1_sojourn_percentile(arrival_rate: float, service_rate: float, percentile:
     lam, mu, _ = _check_stable(arrival_rate, service_rate)
     q = _check_percentile(percentile)
     return -math.log1p(-q / 100.0) / (mu - lam)
+
+
+def mm1_utilisation_for_percentile(target: float, service_rate: float, percentile: float) -> float:
+    """The utilisation at which the M/M/1 sojourn time's ``percentile`` equals ``target``.
+
+    Inverts :func:`mm1_sojourn_percentile`: from t_q = -ln(1 - q/100) / (mu - lambda) = target,
+    rho = lambda / mu = 1 - (-ln(1 - q/100)) / (mu * target). It answers "how busy may this server be
+    and still meet a latency target?".
+
+    Parameters
+    ----------
+    target : float
+        The percentile's target value, in the time unit of ``1 / service_rate`` (> 0).
+    service_rate : float
+        mu, per unit time (> 0).
+    percentile : float
+        q, in percent, 0 < q < 100.
+
+    Returns
+    -------
+    float
+        rho, in (0, 1).
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range, or ``target`` is so short that even an idle server misses it
+        (target <= -ln(1 - q/100) / mu).
+
+    Examples
+    --------
+    >>> round(mm1_utilisation_for_percentile(100.0, 1.0, 99.9), 4)
+    0.9309
+    """
+    t = check_positive("target", target)
+    mu = check_positive("service_rate", service_rate)
+    q = _check_percentile(percentile)
+    if q == 0:
+        raise ValueError(f'"percentile" must be in (0, 100) to set a target, got {q!r}')
+    floor = -math.log1p(-q / 100.0) / mu
+    if t <= floor:
+        raise ValueError(f'"target" must exceed the p{q:g} of an idle server ({floor:.4g}), got {t!r}')
+    return 1.0 - floor / t
 
 
 def _check_percentile(percentile: Any) -> float:
@@ -798,12 +843,12 @@ def pose_problem(rng: Any = None) -> Problem:
     arrival_rate = rho * servers / service_time_ms
     percentile = [None, 50.0, 99.0, 99.9][int(rng.integers(4))]
     what = "the mean time in system" if percentile is None else f"the p{percentile:g} of the time in system"
-    statement = (
-        f"Requests arrive at a service as a Poisson stream of {arrival_rate:.4g} per ms.\n"
-        f"It has {servers} identical server(s), first come first served; each request needs an exponentially\n"
-        f"distributed service time with mean {service_time_ms:g} ms.\n"
-        f"What is {what}, in ms?"
-    )
+    fleet = "one server" if servers == 1 else f"{servers} identical servers sharing one queue"
+    statement = textwrap.fill(
+        f"Requests arrive at a service as a Poisson stream of {arrival_rate:.4g} per ms. "
+        f"It has {fleet}, first come first served; each request needs an exponentially "
+        f"distributed service time with a mean of {service_time_ms:g} ms. What is {what}, in ms?",
+        width=68)
     kind = "mmc-mean" if percentile is None else "mmc-percentile"
     return Problem(kind, statement, {"arrival_rate_per_ms": arrival_rate, "service_time_ms": service_time_ms,
                                      "servers": servers, "percentile": percentile})
@@ -838,11 +883,11 @@ def solve(problem: Problem) -> Solution:
         q = p["percentile"]
         value = mmc_sojourn_percentile(lam, mu, c, q)
         if c == 1:
-            lines.append(f"M/M/1: time in system ~ Exponential(mu - lambda = {mu - lam:.4g} per ms)")
+            lines.append(f"M/M/1: time in system ~ Exponential(rate {mu - lam:.4g} per ms)")
             lines.append(f"p{q:g} = -ln(1 - {q / 100:g}) / (mu - lambda) = {value:.4g} ms")
         else:
-            lines.append("time in system = wait + service; solve P(T > t) = "
-                         f"{1 - q / 100:.4g} for t (see mmc_sojourn_survival)")
+            lines.append("time in system T = wait + service; solve")
+            lines.append(f"P(T > t) = {1 - q / 100:.4g} for t (mmc_sojourn_survival)")
             lines.append(f"p{q:g} = {value:.4g} ms")
     return Solution(problem, value, "\n".join(lines))
 
