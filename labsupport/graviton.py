@@ -286,11 +286,15 @@ def _simulate_loop(lines: np.ndarray, n_sets: int, ways: int, policy: str, draws
                 d[line] = w
         return hits
     lru = policy == "lru"
+    set_dicts = [{} for _ in range(n_sets)] if n_sets <= 1 << 20 else None
+    set_list = (lines % n_sets).tolist()
     for i, line in enumerate(line_list):
-        s = line % n_sets
-        d = sets.get(s)
-        if d is None:
-            d = sets[s] = {}
+        if set_dicts is not None:
+            d = set_dicts[set_list[i]]
+        else:
+            d = sets.get(set_list[i])
+            if d is None:
+                d = sets[set_list[i]] = {}
         if line in d:
             hits[i] = True
             if lru:
