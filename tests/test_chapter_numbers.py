@@ -6,6 +6,8 @@ strictly validated output, so the chapter cannot drift from the lab.
 """
 from __future__ import annotations
 
+import ast
+
 import re
 from pathlib import Path
 
@@ -35,7 +37,8 @@ def test_every_glued_number_exists_and_formats(chapter):
         assert path.exists(), f"{chapter.name}: glue from a missing notebook {lab}"
         stored = _glued(path)
         assert key in stored, f"{chapter.name}: {lab} stores no glue key {key!r}"
-        format(float(stored[key]), fmt)  # the format spec applies to the stored number
+        value = ast.literal_eval(stored[key])  # the glued text/plain: an int or a float
+        format(value, fmt)  # the format spec applies to the stored number
         assert key.startswith(path.stem + "_"), f"{chapter.name}: glue key {key!r} must start with {path.stem}_"
 
 
