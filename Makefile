@@ -4,6 +4,8 @@
 #   make lab     set up, open the labs in JupyterLab
 #   make labs    re-execute every lab notebook and store its outputs (after changing labsupport)
 #   make bench   build/test/callback timings and simulator throughput (not part of `make test`)
+#   make student the student edition: labs without worked answers, a book without solutions
+#   make grade NB=path/to/notebook.ipynb   run a student's notebook and print its score table
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +14,7 @@ NODE_STAMP := node_modules/.installed
 BOOK_FLAGS := -W -n --keep-going
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 120
 
-.PHONY: all setup system vendor book book-only labs lab test test-fast bench check clean
+.PHONY: all setup system vendor book book-only labs lab test test-fast bench check clean student grade
 
 all: book
 
@@ -58,6 +60,13 @@ test: setup
 # The models and labs only (no book build, no browser): the quick loop while writing a chapter.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) -m "not book and not browser" tests labs
+
+student: setup
+	$(BIN)/python tools/student.py
+
+grade: $(STAMP)
+	@test -n "$(NB)" || { echo 'usage: make grade NB=path/to/notebook.ipynb [NB=...]' >&2; exit 2; }
+	$(BIN)/python tools/grade.py $(NB)
 
 bench: setup
 	$(BIN)/python tools/bench.py

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Iterable
 from typing import Any, Callable, Sequence
 
@@ -19,6 +20,7 @@ __all__ = [
     "DEFAULT_PERCENTILES",
     "LatencySummary",
     "AnswerCheck",
+    "audit_answer_check",
     "check_finite",
     "check_positive",
     "check_nonnegative",
@@ -425,6 +427,25 @@ class AnswerCheck:
     given: Any
     correct: bool
     hint: str = ""
+    expected: float = field(default=math.nan, repr=False)
+    rel_tol: float = field(default=0.02, repr=False)
+    abs_tol: float = field(default=0.0, repr=False)
+
+    def retry(self, given: Any) -> "AnswerCheck":
+        """The verdict the same check gives to another answer (the course's tests use it to prove that
+        every exercise accepts the right answer and rejects 0, half and double of it).
+
+        Examples
+        --------
+        >>> check = check_answer("mean wait (s)", None, 2.0)
+        >>> bool(check.retry(2.01)), bool(check.retry(1.0))
+        (True, False)
+        """
+        if given is None:
+            return replace(self, given=None, correct=False)
+        given_f = check_finite("given", given)
+        ok = math.isclose(given_f, self.expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol)
+        return replace(self, given=given, correct=ok)
 
     def __str__(self) -> str:
         if self.given is None:
@@ -479,11 +500,40 @@ def check_answer(name: str, given: Any, expected: float, *, rel_tol: float = 0.0
     expected = check_finite("expected", expected)
     rel_tol = check_nonnegative("rel_tol", rel_tol)
     abs_tol = check_nonnegative("abs_tol", abs_tol)
-    if given is None:
-        return AnswerCheck(name, None, False, hint)
-    given_f = check_finite("given", given)
-    ok = math.isclose(given_f, expected, rel_tol=rel_tol, abs_tol=abs_tol)
-    return AnswerCheck(name, given, ok, hint)
+    check = AnswerCheck(name, None, False, hint, expected, rel_tol, abs_tol).retry(given)
+    if os.environ.get(AUDIT_ENV):
+        audit_answer_check(check)
+    return check
+
+
+#: Set (to anything) in the environment of the course's tests and of ``make labs``: every exercise check
+#: the labs make then proves, as it runs, that it tells the right answer from clearly wrong ones.
+AUDIT_ENV = "LABSUPPORT_AUDIT_EXERCISES"
+
+
+def audit_answer_check(check: AnswerCheck) -> None:
+    """Raise AssertionError unless ``check`` accepts its right answer and rejects 0, half and double.
+
+    A check whose tolerance is too loose teaches nothing (an ``abs_tol`` of 1e-3 around an answer of
+    7e-7 calls 0.0 right). For a right answer of 0 the wrong answers tried are -1 and 1.
+
+    Examples
+    --------
+    >>> audit_answer_check(check_answer("p99 (ms)", None, 23.0))
+    >>> audit_answer_check(check_answer("collision probability", None, 7.1e-7, abs_tol=1e-3))
+    Traceback (most recent call last):
+    ...
+    AssertionError: exercise check 'collision probability' accepts 0 although the right answer is 7.1e-07
+    """
+    if not isinstance(check, AnswerCheck):
+        raise TypeError(f'"check" must be an AnswerCheck (from check_answer), got {check!r}')
+    e = check.expected
+    if not check.retry(e):
+        raise AssertionError(f"exercise check {check.name!r} rejects its own right answer {e!r}")
+    wrong = {"-1": -1.0, "1": 1.0} if e == 0 else {"0": 0.0, "half": e / 2, "double": e * 2}
+    for label, value in wrong.items():
+        if check.retry(value):
+            raise AssertionError(f"exercise check {check.name!r} accepts {label} although the right answer is {e!r}")
 
 
 # ----------------------------------------------------------------------------------------------
