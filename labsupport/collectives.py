@@ -58,7 +58,6 @@ __all__ = [
     "allreduce_time",
     "algorithm_bandwidth",
     "bus_bandwidth",
-    "RingStep",
     "RingAllreduceResult",
     "simulate_ring_allreduce",
     "RingTimingResult",

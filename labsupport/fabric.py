@@ -78,12 +78,44 @@ class Fabric:
     links : tuple of (int, int)
         Undirected links, each as (smaller index, larger index), sorted.
     hosts : tuple of int
-        Switches whose attached servers send and receive traffic.
+        Switches whose attached servers send and receive traffic (at least 2).
+
+    Raises
+    ------
+    TypeError, ValueError
+        On names that are not unique strings, links between unknown or identical switches, repeated
+        links, or fewer than 2 hosts.
+
+    Examples
+    --------
+    >>> Fabric(("A", "B", "C"), ((0, 1), (1, 2)), (0, 2)).n_switches
+    3
     """
 
     names: tuple
     links: tuple
     hosts: tuple
+
+    def __post_init__(self) -> None:
+        for label, value in (("names", self.names), ("links", self.links), ("hosts", self.hosts)):
+            if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list)):
+                raise TypeError(f'"{label}" must be a tuple, got {value!r}')
+        if not all(isinstance(x, str) for x in self.names) or len(set(self.names)) != len(self.names):
+            raise ValueError(f'"names" must be distinct strings, got {self.names!r}')
+        n = len(self.names)
+        links = []
+        for link in self.links:
+            if (not isinstance(link, (tuple, list)) or len(link) != 2
+                    or not all(isinstance(i, int) and 0 <= i < n for i in link) or link[0] == link[1]):
+                raise ValueError(f'"links" must be pairs of distinct switch indices below {n}, got {link!r}')
+            links.append(tuple(sorted(link)))
+        if len(set(links)) != len(links):
+            raise ValueError('"links" must not repeat a link')
+        if len(self.hosts) < 2 or not all(isinstance(h, int) and 0 <= h < n for h in self.hosts):
+            raise ValueError(f'"hosts" must be at least 2 switch indices below {n}, got {self.hosts!r}')
+        object.__setattr__(self, "names", tuple(self.names))
+        object.__setattr__(self, "links", tuple(sorted(links)))
+        object.__setattr__(self, "hosts", tuple(self.hosts))
 
     @property
     def n_switches(self) -> int:

@@ -53,14 +53,14 @@ __all__ = [
     "BESIROGLU_2024",
     "FLOPS_PER_PARAM_TOKEN",
     "chinchilla_loss",
-    "ComputeOptimal",
+    "ComputeOptimalResult",
     "compute_optimal",
     "optimal_on_isoflop",
     "IsoFlopResult",
     "isoflop_optimum",
-    "TrainingRuns",
+    "TrainingRunsResult",
     "synthetic_runs",
-    "ParametricFit",
+    "ParametricFitResult",
     "fit_parametric_loss",
     "pose_problem",
     "solve",
@@ -124,7 +124,7 @@ def chinchilla_loss(params: Any, tokens: Any, *, E: float, A: float, B: float, a
 
 
 @dataclass(frozen=True)
-class ComputeOptimal:
+class ComputeOptimalResult:
     """The compute-optimal model for a budget.
 
     Attributes
@@ -154,7 +154,7 @@ class ComputeOptimal:
 
 
 def compute_optimal(compute_flops: float, *, E: float, A: float, B: float, alpha: float,
-                    beta: float) -> ComputeOptimal:
+                    beta: float) -> ComputeOptimalResult:
     """The parameters and tokens that minimise L(N, D) subject to 6 N D = C (closed form).
 
     N_opt = G (C / 6)^(beta / (alpha + beta)) with G = (alpha A / (beta B))^(1 / (alpha + beta)), and
@@ -169,7 +169,7 @@ def compute_optimal(compute_flops: float, *, E: float, A: float, B: float, alpha
 
     Returns
     -------
-    ComputeOptimal
+    ComputeOptimalResult
 
     Raises
     ------
@@ -188,7 +188,7 @@ def compute_optimal(compute_flops: float, *, E: float, A: float, B: float, alpha
     n = g * (c / FLOPS_PER_PARAM_TOKEN) ** (beta / (alpha + beta))
     d = c / (FLOPS_PER_PARAM_TOKEN * n)
     loss = float(E + A / n ** alpha + B / d ** beta)
-    return ComputeOptimal(c, float(n), float(d), loss, {"E": E, "A": A, "B": B, "alpha": alpha, "beta": beta})
+    return ComputeOptimalResult(c, float(n), float(d), loss, {"E": E, "A": A, "B": B, "alpha": alpha, "beta": beta})
 
 
 def optimal_on_isoflop(compute_flops: float, *, E: float, A: float, B: float, alpha: float, beta: float,
@@ -258,7 +258,7 @@ def optimal_on_isoflop(compute_flops: float, *, E: float, A: float, B: float, al
 # Training runs (synthetic) and the two fitting methods
 # ----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class TrainingRuns:
+class TrainingRunsResult:
     """Final losses of a set of (simulated) training runs.
 
     Attributes
@@ -294,7 +294,7 @@ class TrainingRuns:
 
 def synthetic_runs(budgets_flops: Any, *, E: float, A: float, B: float, alpha: float, beta: float,
                    sizes_per_budget: int = 9, span: float = 8.0, noise_sd: float = 0.01,
-                   rng: Any = None) -> TrainingRuns:
+                   rng: Any = None) -> TrainingRunsResult:
     """Training runs on iso-FLOP curves: for each budget, models spread around the optimum.
 
     For each budget C, ``sizes_per_budget`` model sizes are spaced evenly in log N from N_opt / span to
@@ -318,7 +318,7 @@ def synthetic_runs(budgets_flops: Any, *, E: float, A: float, B: float, alpha: f
 
     Returns
     -------
-    TrainingRuns
+    TrainingRunsResult
 
     Raises
     ------
@@ -347,7 +347,7 @@ def synthetic_runs(budgets_flops: Any, *, E: float, A: float, B: float, alpha: f
     tokens = flops / (FLOPS_PER_PARAM_TOKEN * params)
     clean = E + A / params ** alpha + B / tokens ** beta
     loss = clean * np.exp(sd * rng.standard_normal(clean.size))
-    return TrainingRuns(params, tokens, loss, flops, np.repeat(np.arange(budgets.size), k), budgets, sd, consts)
+    return TrainingRunsResult(params, tokens, loss, flops, np.repeat(np.arange(budgets.size), k), budgets, sd, consts)
 
 
 @dataclass(frozen=True)
@@ -377,12 +377,12 @@ class IsoFlopResult:
         return float(self.coefficient * c ** self.exponent)
 
 
-def isoflop_optimum(runs: TrainingRuns) -> IsoFlopResult:
+def isoflop_optimum(runs: TrainingRunsResult) -> IsoFlopResult:
     """The iso-FLOP method: a parabola in log N per budget, then a power law through the minima.
 
     Parameters
     ----------
-    runs : TrainingRuns
+    runs : TrainingRunsResult
         Runs grouped by budget (each budget needs >= 3 distinct sizes).
 
     Returns
@@ -392,7 +392,7 @@ def isoflop_optimum(runs: TrainingRuns) -> IsoFlopResult:
     Raises
     ------
     TypeError
-        If ``runs`` is not a :class:`TrainingRuns`.
+        If ``runs`` is not a :class:`TrainingRunsResult`.
     ValueError
         If a budget's parabola opens downward (no minimum inside the data).
 
@@ -402,8 +402,8 @@ def isoflop_optimum(runs: TrainingRuns) -> IsoFlopResult:
     >>> round(isoflop_optimum(runs).exponent, 3)  # beta / (alpha + beta) = 0.513
     0.513
     """
-    if not isinstance(runs, TrainingRuns):
-        raise TypeError(f'"runs" must be TrainingRuns (from synthetic_runs), got {type(runs).__name__}')
+    if not isinstance(runs, TrainingRunsResult):
+        raise TypeError(f'"runs" must be TrainingRunsResult (from synthetic_runs), got {type(runs).__name__}')
     n_opt = np.empty(runs.budgets_flops.size)
     for b in range(runs.budgets_flops.size):
         sel = runs.budget == b
@@ -421,7 +421,7 @@ def isoflop_optimum(runs: TrainingRuns) -> IsoFlopResult:
 
 
 @dataclass(frozen=True)
-class ParametricFit:
+class ParametricFitResult:
     """Constants of L(N, D) = E + A / N^alpha + B / D^beta fitted to runs.
 
     Attributes
@@ -461,7 +461,7 @@ def _huber(r: np.ndarray, delta: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_parametric_loss(params: Any, tokens: Any, loss: Any, *, delta: float = 1e-3,
-                        grid: Any = None, n_refine: int = 4) -> ParametricFit:
+                        grid: Any = None, n_refine: int = 4) -> ParametricFitResult:
     """Fit E, A, B, alpha, beta to runs the way Hoffmann et al. did (their approach 3).
 
     The model is written in log space, log L = LSE(a - alpha log N, b - beta log D, e) with
@@ -484,7 +484,7 @@ def fit_parametric_loss(params: Any, tokens: Any, loss: Any, *, delta: float = 1
 
     Returns
     -------
-    ParametricFit
+    ParametricFitResult
 
     Raises
     ------
@@ -542,7 +542,7 @@ def fit_parametric_loss(params: Any, tokens: Any, loss: Any, *, delta: float = 1
         if best is None or res.fun < best.fun:
             best = res
     al, be, e, a, b = best.x
-    return ParametricFit(float(math.exp(e)), float(math.exp(a)), float(math.exp(b)), float(al), float(be),
+    return ParametricFitResult(float(math.exp(e)), float(math.exp(a)), float(math.exp(b)), float(al), float(be),
                          float(best.fun), len(starts))
 
 
