@@ -504,6 +504,31 @@ def _stack_arrays(arrays: Any) -> tuple[np.ndarray, tuple]:
     return np.stack([c.reshape(-1) for c in converted]).astype(dtype, copy=False), converted[0].shape
 
 
+def _ring_pieces(flat: np.ndarray, p: int, offset: int) -> list:
+    """(destination, source) views for "every worker i sends chunk (i + offset) mod p to worker i + 1".
+
+    Row i * p + c of ``flat`` is worker i's copy of chunk c, so the messages of one step run along a
+    wrapped diagonal of the (worker, chunk) grid: stride p + 1 rows, cut where the chunk index or the
+    receiver wraps around. At most three plain strided slices -- no index arrays, no copies.
+    """
+    off = offset % p
+    pieces = []
+
+    def diagonal(start: int, count: int):
+        return flat[start:start + (count - 1) * (p + 1) + 1:p + 1]
+
+    a = min(p - off, p - 1)  # workers 0 .. a - 1: chunk i + off, receiver i + 1, no wrap
+    if a > 0:
+        pieces.append((diagonal(off + p, a), diagonal(off, a)))
+    b = (p - 1) - a  # workers a .. p - 2: the chunk index has wrapped
+    if b > 0:
+        start = a * (p + 1) + off - p
+        pieces.append((diagonal(start + p, b), diagonal(start, b)))
+    c = (p - 1 + off) % p  # worker p - 1 sends to worker 0
+    pieces.append((flat[c:c + 1], flat[(p - 1) * p + c:(p - 1) * p + c + 1]))
+    return pieces
+
+
 def simulate_ring_allreduce(arrays: Any) -> RingAllreduceResult:
     """Sum ``arrays`` across simulated workers with the ring algorithm, moving real data.
 
@@ -547,40 +572,32 @@ def simulate_ring_allreduce(arrays: Any) -> RingAllreduceResult:
     sizes[:extra] += 1
     bounds = np.concatenate(([0], np.cumsum(sizes)))
     workers = np.arange(p)
-    if n == p * m:  # every chunk has m elements: a view, no copy
+    if n == p * m:  # every chunk has m elements: a view of our own copy of the inputs
         chunks = data.reshape(p, p, m)
     else:  # pad chunk c to m elements (zeros add nothing and are never returned)
         chunks = np.zeros((p, p, m), dtype=data.dtype)
         for c in range(p):
             chunks[:, c, :sizes[c]] = data[:, bounds[c]:bounds[c + 1]]
-    # ring[k, j] holds worker j's copy of chunk (j - k) mod p. In this frame every step reads one slot
-    # k for all workers and writes slot k + 1 of the next worker: two contiguous block operations.
-    ring = np.empty((p, p, m), dtype=data.dtype)
-    for k in range(p):
-        ring[k] = chunks[workers, (workers - k) % p]
+    flat = chunks.reshape(p * p, m)  # row i * p + c: worker i's copy of chunk c
     steps = []
     right = (workers + 1) % p
     for s in range(p - 1):  # reduce-scatter: worker i sends chunk (i - s), i + 1 adds it to its copy
-        ring[s + 1, 1:] += ring[s, :-1]
-        ring[s + 1, 0] += ring[s, p - 1]
+        for dst, src in _ring_pieces(flat, p, -s):
+            dst += src
         chunk = (workers - s) % p
         steps.append(RingStep("reduce-scatter", s, workers.copy(), right.copy(), chunk, sizes[chunk]))
-    # Now slot p - 1 of worker i holds the complete sum of chunk (i + 1) mod p.
+    # Now worker i holds the complete sum of chunk (i + 1) mod p.
     for s in range(p - 1):  # allgather: worker i passes complete chunk (i + 1 - s), i + 1 overwrites
-        src = (s - 1) % p
-        ring[s, 1:] = ring[src, :-1]
-        ring[s, 0] = ring[src, p - 1]
+        for dst, src in _ring_pieces(flat, p, 1 - s):
+            dst[...] = src
         chunk = (workers + 1 - s) % p
         steps.append(RingStep("allgather", s, workers.copy(), right.copy(), chunk, sizes[chunk]))
-    result = chunks  # our own copy of the inputs (np.stack copied them): free to overwrite
-    for c in range(p):  # back to chunk order: chunk c of worker j sits in slot (j - c) mod p
-        result[:, c] = ring[(workers - c) % p, workers]
     if n == p * m:
-        out = result.reshape(p, n)
+        out = chunks.reshape(p, n)
     else:
         out = np.empty((p, n), dtype=data.dtype)
         for c in range(p):
-            out[:, bounds[c]:bounds[c + 1]] = result[:, c, :sizes[c]]
+            out[:, bounds[c]:bounds[c + 1]] = chunks[:, c, :sizes[c]]
     outputs = tuple(out[i].reshape(shape) for i in range(p))
     return RingAllreduceResult(p, n, tuple(shape), outputs, tuple(steps))
 

@@ -269,10 +269,14 @@ class _Tables:
         self.d_old = _distances(self.adj_old)
         self.d_new = _distances(self.adj_new)
         self._repair: dict = {}
+        self._hops: dict = {}
 
     def next_hops(self, u: int, dst: int, new: bool) -> list:
-        adj, d = (self.adj_new, self.d_new) if new else (self.adj_old, self.d_old)
-        return [v for v in adj[u] if d[v, dst] == d[u, dst] - 1]
+        key = (u, dst, new)
+        if key not in self._hops:
+            adj, d = (self.adj_new, self.d_new) if new else (self.adj_old, self.d_old)
+            self._hops[key] = [v for v in adj[u] if d[v, dst] == d[u, dst] - 1]
+        return self._hops[key]
 
     def repair_paths(self, u: int, dst: int) -> list:
         key = (u, dst)
@@ -536,8 +540,9 @@ def simulate_link_failure(fabric: Fabric, failed_link: Any, *, strategy: str = "
     base: dict = {}
     in_flight = 0.0
     zero = np.zeros(n, dtype=int)
+    intact = _Tables(fabric, (-1, -1))
     for f, (a, b) in enumerate(flows):
-        _, used = _forward(_Tables(fabric, (-1, -1)), a, b, zero, hashes[f])
+        _, used = _forward(intact, a, b, zero, hashes[f])
         for link in used:
             base[link] = base.get(link, 0) + 1
             if tuple(sorted(link)) == failed:
