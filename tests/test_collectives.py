@@ -173,18 +173,34 @@ INTRA = c.Tier(2e-6, 320e9, "NeuronLink")
 INTER = c.Tier(10e-6, 25e9, "network")
 
 
-def test_two_tier_reduces_to_flat_formulas_when_the_tiers_are_equal():
+def test_two_tier_reduces_to_flat_formulas_on_a_switched_network():
     tier = c.Tier(**LINK)
-    s, k, n = 4, 8, 3e7
-    t = c.two_tier_allreduce_times(s, k, n, intra=tier, inter=tier)
-    assert t["flat ring"] == pytest.approx(c.ring_allreduce_time(s * k, n, **LINK))
-    assert t["rabenseifner"] == pytest.approx(c.rabenseifner_allreduce_time(s * k, n, **LINK))
-    assert t["recursive doubling"] == pytest.approx(c.recursive_doubling_allreduce_time(s * k, n, **LINK))
-    assert t["tree"] == pytest.approx(c.tree_allreduce_time(s * k, n, **LINK))
-    assert t["ring of rings"] == pytest.approx(c.torus2d_allreduce_time(k, s, n, **LINK))
+    s, n = 32, 3e7
+    # One chip per server: every chip is one switched hop from every other, the setting of Thakur et al.
+    t = c.two_tier_allreduce_times(s, 1, n, intra=INTRA, inter=tier)
+    assert t["flat ring"] == pytest.approx(c.ring_allreduce_time(s, n, **LINK))
+    assert t["ring of rings"] == pytest.approx(c.ring_allreduce_time(s, n, **LINK))
+    assert t["rabenseifner"] == pytest.approx(c.rabenseifner_allreduce_time(s, n, **LINK))
+    assert t["recursive doubling"] == pytest.approx(c.recursive_doubling_allreduce_time(s, n, **LINK))
+    assert t["tree"] == pytest.approx(c.tree_allreduce_time(s, n, **LINK))
+    # Equal tiers: the ring of rings is the 2D algorithm on a k x s torus.
+    t = c.two_tier_allreduce_times(4, 8, n, intra=tier, inter=tier)
+    assert t["ring of rings"] == pytest.approx(c.torus2d_allreduce_time(8, 4, n, **LINK))
+    assert t["flat ring"] == pytest.approx(c.ring_allreduce_time(32, n, **LINK))
     one_server = c.two_tier_allreduce_times(1, 16, n, intra=INTRA, inter=INTER)
     assert one_server["ring of rings"] == pytest.approx(
         c.ring_allreduce_time(16, n, alpha_s=INTRA.alpha_s, bandwidth_bytes_per_s=INTRA.bandwidth_bytes_per_s))
+
+
+def test_log_depth_steps_inside_a_server_pay_for_distance():
+    # Step by step: partner distance d = 1, 2, 4, ... on the ring of k chips costs d hops of the message.
+    k, n = 16, 1e8
+    rs_steps = [(d, n / (2 * d)) for d in (1, 2, 4, 8)]  # recursive halving, largest message nearest
+    inside = 2 * sum(d * INTRA.hop_s(m) for d, m in rs_steps)
+    t = c.two_tier_allreduce_times(1, k, n, intra=INTRA, inter=INTER)
+    assert t["rabenseifner"] == pytest.approx(inside)
+    assert t["recursive doubling"] == pytest.approx(sum(d * INTRA.hop_s(n) for d in (1, 2, 4, 8)))
+    assert t["ring of rings"] < t["rabenseifner"]  # the ring uses neighbour links only
 
 
 def test_where_each_algorithm_wins():
