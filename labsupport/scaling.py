@@ -594,7 +594,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
             else "How many training tokens per parameter is that?")
     statement = (f"A training run may spend {mantissa:g}e{exponent} FLOPs. The loss follows\n"
                  f"L = E + A/N^alpha + B/D^beta with {which}:\n{shown}.\n"
-                 f"With C = 6 N D, the compute-optimal model minimises L. {what}")
+                 f"With C = 6 N D, the compute-optimal model minimises L.\n{what}")
     return Problem(kind, statement, {"compute_flops": mantissa * 10.0 ** exponent, "constants": dict(consts)})
 
 
