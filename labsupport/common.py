@@ -21,6 +21,7 @@ __all__ = [
     "LatencySummary",
     "AnswerCheck",
     "audit_answer_check",
+    "run_sweep",
     "check_finite",
     "check_positive",
     "check_nonnegative",
@@ -449,7 +450,7 @@ class AnswerCheck:
 
     def __str__(self) -> str:
         if self.given is None:
-            return f"{self.name}: no answer yet. Replace None with your answer and run the cell again."
+            return f"{self.name}: no answer yet.\nPut your answer in place of None and run the cell again."
         if self.correct:
             return f"{self.name}: {self.given!r} is right."
         hint = f" Hint: {self.hint}" if self.hint else ""
@@ -560,6 +561,62 @@ def progress(iterable: Iterable, *, total: int | None = None, desc: str = "", en
     return tqdm(iterable, total=total, desc=desc, leave=False)
 
 
+def run_sweep(func: Callable[..., Any], jobs: Sequence[tuple], *, executor: Any = None, progress_bar: bool = True,
+              desc: str = "") -> list:
+    """Run ``func(*job)`` for every job, in order, serially or on an executor; return the results in order.
+
+    The course's long sweeps (``queueing.percentiles_vs_utilisation``, ``srd.load_sweep``) give every job its
+    own child seed *before* dispatching, so the results are identical whether the jobs run here, on a
+    process pool or on a Dask cluster, and in whatever order they finish.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function (an executor may pickle it to another process).
+    jobs : sequence of tuple
+        The positional arguments of each call.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Anything with ``submit(func, *args) -> future`` whose futures have ``result()``; None runs serially.
+    progress_bar : bool, default=True
+        Show a progress bar as results arrive.
+    desc : str, default=""
+        The progress bar's label.
+
+    Returns
+    -------
+    list
+        ``[func(*job) for job in jobs]``.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` is not callable, a job is not a tuple, or ``executor`` has no ``submit``.
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     run_sweep(pow, [(2, 3), (3, 2)], executor=pool, progress_bar=False)
+    [8, 9]
+    """
+    if not callable(func):
+        raise TypeError(f'"func" must be callable, got {func!r}')
+    if isinstance(jobs, (str, bytes)) or not isinstance(jobs, Iterable):
+        raise TypeError(f'"jobs" must be a sequence of argument tuples, got {jobs!r}')
+    jobs = list(jobs)
+    for job in jobs:
+        if not isinstance(job, tuple):
+            raise TypeError(f'"jobs" must hold tuples of arguments, got {job!r}')
+    progress_bar = check_bool("progress_bar", progress_bar)
+    desc = check_str("desc", desc)
+    if executor is None:
+        return [func(*job) for job in progress(jobs, desc=desc, enabled=progress_bar)]
+    if not callable(getattr(executor, "submit", None)):
+        raise TypeError(f'"executor" must have a submit(func, *args) method, got {executor!r}')
+    futures = [executor.submit(func, *job) for job in jobs]
+    return [f.result() for f in progress(futures, total=len(futures), desc=desc, enabled=progress_bar)]
+
+
 # ----------------------------------------------------------------------------------------------
 # The OSTEP-style command line: --seed poses a problem, --solve prints its answer.
 # ----------------------------------------------------------------------------------------------
@@ -626,6 +683,8 @@ class Problem:
 
     def __str__(self) -> str:
         return self.statement
+
+    __repr__ = __str__  # a bare ``problem`` at the end of a lab cell reads as its statement
 
 
 @dataclass(frozen=True)

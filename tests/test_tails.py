@@ -131,3 +131,12 @@ def test_command_line(capsys):
     assert t.main(["--seed", "2", "--solve"]) == 0
     out = capsys.readouterr().out
     assert "# python -m labsupport.tails --seed 2" in out and "leaf" in out
+
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_posed_problems_read_as_plain_english(seed):
+    problem = t.pose_problem(seed)
+    assert "(s)" not in problem.statement and "_" not in problem.statement
+    for text in (problem.statement, str(t.solve(problem))):
+        assert max(len(line) for line in text.splitlines()) <= 70
