@@ -914,6 +914,25 @@ def _fmt_bytes(n: float) -> str:
     return f"{n:g} bytes"
 
 
+def _fit_lines(text: str, width: int = 68, *, prose: bool = False) -> str:
+    """Wrap a problem's statement or working to ``width`` columns (a phone's line): prose at spaces,
+    a long equation before its last " = " (``prose=True``: one paragraph, wrapped at spaces only)."""
+    import textwrap
+
+    if prose:
+        return textwrap.fill(" ".join(text.split("\n")), width)
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width and line.find(" = ", 5) > 0:
+            first = line.find(" = ", 5)
+            cut = max(first, line.rfind(" = ", 5, width))
+            out.append(line[:cut])
+            line = "    " + line[cut + 1:]
+        out.extend(textwrap.wrap(line, width, subsequent_indent="    " if line.startswith("    ") else "")
+                   or [""])
+    return "\n".join(out)
+
+
 def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
     """A random allreduce question: a ring's time, a bus bandwidth, or a 2D torus's time.
 
@@ -965,7 +984,7 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
                      f"carries {bw_gbs:g} GB/s. How long does it take, in microseconds?")
         params = {"x": x, "y": y, "nbytes": nbytes, "alpha_s": alpha_us * 1e-6,
                   "bandwidth_bytes_per_s": bw_gbs * 1e9}
-    return Problem(kind, statement, params)
+    return Problem(kind, _fit_lines(statement, prose=True), params)
 
 
 def solve(problem: Problem) -> Solution:
@@ -991,21 +1010,21 @@ def solve(problem: Problem) -> Solution:
                  f"bandwidth term 2(p-1)/p n / B = 2 x {p - 1}/{p} x {n:g} B / {bw:g} B/s"
                  f" = {2 * (p - 1) / p * n / bw * 1e6:.4g} us",
                  f"total {t * 1e6:.4g} us"]
-        return Solution(problem, t * 1e6, "\n".join(lines))
+        return Solution(problem, t * 1e6, _fit_lines("\n".join(lines)))
     if problem.kind == "busbw":
         p, n, t = q["p"], q["nbytes"], q["time_s"]
         alg = algorithm_bandwidth(n, t)
         bus = bus_bandwidth(alg, p)
         lines = [f"algBW = size / time = {n:g} B / {t * 1e3:g} ms = {alg / 1e9:.4g} GB/s",
                  f"busBW = algBW x 2(n-1)/n = {alg / 1e9:.4g} x {2 * (p - 1) / p:.4g} = {bus / 1e9:.4g} GB/s"]
-        return Solution(problem, bus / 1e9, "\n".join(lines))
+        return Solution(problem, bus / 1e9, _fit_lines("\n".join(lines)))
     x, y, n, a, bw = q["x"], q["y"], q["nbytes"], q["alpha_s"], q["bandwidth_bytes_per_s"]
     t = torus2d_allreduce_time(x, y, n, alpha_s=a, bandwidth_bytes_per_s=bw)
     lines = [f"latency term   2(x+y-2) alpha = 2 x {x + y - 2} x {a * 1e6:g} us = {2 * (x + y - 2) * a * 1e6:.4g} us",
              f"bandwidth term 2(xy-1)/(xy) n / B = {2 * (x * y - 1) / (x * y) * n / bw * 1e6:.4g} us",
              f"total {t * 1e6:.4g} us (one ring of {x * y}: "
              f"{ring_allreduce_time(x * y, n, alpha_s=a, bandwidth_bytes_per_s=bw) * 1e6:.4g} us)"]
-    return Solution(problem, t * 1e6, "\n".join(lines))
+    return Solution(problem, t * 1e6, _fit_lines("\n".join(lines)))
 
 
 def main(argv: Any = None) -> int:

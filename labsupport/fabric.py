@@ -556,6 +556,25 @@ def simulate_link_failure(fabric: Fabric, failed_link: Any, *, strategy: str = "
 # ----------------------------------------------------------------------------------------------
 # Pose / solve
 # ----------------------------------------------------------------------------------------------
+def _fit_lines(text: str, width: int = 68, *, prose: bool = False) -> str:
+    """Wrap a problem's statement or working to ``width`` columns (a phone's line): prose at spaces,
+    a long equation before its last " = " (``prose=True``: one paragraph, wrapped at spaces only)."""
+    import textwrap
+
+    if prose:
+        return textwrap.fill(" ".join(text.split("\n")), width)
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width and line.find(" = ", 5) > 0:
+            first = line.find(" = ", 5)
+            cut = max(first, line.rfind(" = ", 5, width))
+            out.append(line[:cut])
+            line = "    " + line[cut + 1:]
+        out.extend(textwrap.wrap(line, width, subsequent_indent="    " if line.startswith("    ") else "")
+                   or [""])
+    return "\n".join(out)
+
+
 def pose_problem(rng: Any = None) -> Problem:
     """A random reconvergence question: when does the last switch update, in milliseconds?
 
@@ -583,7 +602,7 @@ def pose_problem(rng: Any = None) -> Problem:
                  f"switch then waits and computes routes for {spf:g} ms and needs {fib:g} ms to install them.\n"
                  f"The farthest switch is 2 hops from the nearer end of the failed link.\n"
                  f"When does the last switch forward on new routes, in ms after the failure?")
-    return Problem("reconvergence", statement, {"detect_ms": detect, "hop_ms": hop, "spf_ms": spf,
+    return Problem("reconvergence", _fit_lines(statement, prose=True), {"detect_ms": detect, "hop_ms": hop, "spf_ms": spf,
                                                 "fib_ms": fib, "hops": 2})
 
 
@@ -606,7 +625,7 @@ def solve(problem: Problem) -> Solution:
     value = q["detect_ms"] + q["hops"] * q["hop_ms"] + q["spf_ms"] + q["fib_ms"]
     working = (f"detect {q['detect_ms']:g} + flood {q['hops']} x {q['hop_ms']:g} + compute {q['spf_ms']:g}"
                f" + install {q['fib_ms']:g} = {value:g} ms")
-    return Solution(problem, value, working)
+    return Solution(problem, value, _fit_lines(working))
 
 
 def main(argv: Any = None) -> int:

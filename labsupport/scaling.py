@@ -550,6 +550,27 @@ def fit_parametric_loss(params: Any, tokens: Any, loss: Any, *, delta: float = 1
 # Pose / solve
 # ----------------------------------------------------------------------------------------------
 PROBLEM_KINDS = ("optimal_params", "tokens_per_param", "budget_for_model")
+#: A no-break space: keeps "E = 1.69" and "C = 6 N D" on one line when a statement is wrapped.
+NB = "\u00a0"
+
+
+def _fit_lines(text: str, width: int = 68, *, prose: bool = False) -> str:
+    """Wrap a problem's statement or working to ``width`` columns (a phone's line): prose at spaces,
+    a long equation before its last " = " (``prose=True``: one paragraph, wrapped at spaces only)."""
+    import textwrap
+
+    if prose:
+        return textwrap.fill(" ".join(text.split("\n")), width)
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width and line.find(" = ", 5) > 0:
+            first = line.find(" = ", 5)
+            cut = max(first, line.rfind(" = ", 5, width))
+            out.append(line[:cut])
+            line = "    " + line[cut + 1:]
+        out.extend(textwrap.wrap(line, width, subsequent_indent="    " if line.startswith("    ") else "")
+                   or [""])
+    return "\n".join(out)
 
 
 def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
@@ -583,19 +604,19 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
         billions = float(rng.choice([1, 7, 13, 34, 70, 175]))
         ratio = float(rng.choice([10, 20, 40]))
         statement = (f"A model of {billions:g} billion parameters is trained on {ratio:g} tokens per parameter.\n"
-                     f"With C = 6 N D, how much training compute does it need, in units of 1e21 FLOPs?")
-        return Problem(kind, statement, {"params": billions * 1e9, "tokens_per_param": ratio})
+                     f"With C{NB}={NB}6{NB}N{NB}D, how much training compute does it need, in units of 1e21 FLOPs?")
+        return Problem(kind, _fit_lines(statement, prose=True), {"params": billions * 1e9, "tokens_per_param": ratio})
     mantissa = float(rng.choice([1.0, 2.0, 3.0, 5.0]))
     exponent = int(rng.choice([21, 22, 23, 24]))
     which = "Hoffmann et al.'s rounded constants" if rng.random() < 0.5 else "Epoch AI's refitted constants"
     consts = HOFFMANN_2022 if which.startswith("Hoffmann") else BESIROGLU_2024
-    shown = ", ".join(f"{k} = {v:g}" for k, v in consts.items())
+    shown = ", ".join(f"{k}{NB}={NB}{v:g}" for k, v in consts.items())
     what = ("How many parameters should the model have, in billions?" if kind == "optimal_params"
             else "How many training tokens per parameter is that?")
     statement = (f"A training run may spend {mantissa:g}e{exponent} FLOPs. The loss follows\n"
-                 f"L = E + A/N^alpha + B/D^beta with {which}:\n{shown}.\n"
-                 f"With C = 6 N D, the compute-optimal model minimises L.\n{what}")
-    return Problem(kind, statement, {"compute_flops": mantissa * 10.0 ** exponent, "constants": dict(consts)})
+                 f"L{NB}={NB}E{NB}+{NB}A/N^alpha{NB}+{NB}B/D^beta with {which}:\n{shown}.\n"
+                 f"With C{NB}={NB}6{NB}N{NB}D, the compute-optimal model minimises L.\n{what}")
+    return Problem(kind, _fit_lines(statement, prose=True), {"compute_flops": mantissa * 10.0 ** exponent, "constants": dict(consts)})
 
 
 def solve(problem: Problem) -> Solution:
@@ -619,7 +640,7 @@ def solve(problem: Problem) -> Solution:
         c = FLOPS_PER_PARAM_TOKEN * n * (r * n)
         lines = [f"D = {r:g} x N = {r * n:.4g} tokens", f"C = 6 N D = 6 x {n:.4g} x {r * n:.4g} = {c:.4g} FLOPs",
                  f"= {c / 1e21:.4g} x 1e21 FLOPs"]
-        return Solution(problem, c / 1e21, "\n".join(lines))
+        return Solution(problem, c / 1e21, _fit_lines("\n".join(lines)))
     k = q["constants"]
     opt = compute_optimal(q["compute_flops"], **k)
     g = (k["alpha"] * k["A"] / (k["beta"] * k["B"])) ** (1 / (k["alpha"] + k["beta"]))
@@ -628,7 +649,7 @@ def solve(problem: Problem) -> Solution:
              f"D_opt = C / (6 N_opt) = {opt.tokens:.4g} tokens",
              f"tokens per parameter = {opt.tokens_per_param:.4g}"]
     value = opt.params / 1e9 if problem.kind == "optimal_params" else opt.tokens_per_param
-    return Solution(problem, value, "\n".join(lines))
+    return Solution(problem, value, _fit_lines("\n".join(lines)))
 
 
 def main(argv: Any = None) -> int:
