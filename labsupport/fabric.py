@@ -24,7 +24,8 @@ ways to recover are compared:
 Packet transit (microseconds) is far shorter than every recovery time (milliseconds), so a packet's fate
 is decided by the state of the switches at the instant it is sent: the model computes, for each interval
 between two events, which flows are delivered, dropped into the dead link, caught in a loop, or have no
-route -- exactly, without simulating packets one by one. Packets already on the wire of the failed link
+route -- exactly, without simulating packets one by one (:func:`simulate_link_failure_simpy` does simulate
+them, as SimPy processes, and the tests check that the two agree). Packets already on the wire of the failed link
 when it fails (``link_delay_s`` worth of each flow that used it) are lost whatever the strategy.
 
 Run ``python -m labsupport.fabric --seed 3`` for a practice problem and ``--solve`` for its answer.
@@ -56,6 +57,7 @@ __all__ = [
     "route_flow",
     "FailureResult",
     "simulate_link_failure",
+    "simulate_link_failure_simpy",
     "pose_problem",
     "solve",
     "main",
@@ -439,6 +441,33 @@ class FailureResult:
         return float(self.max_link_load.max() / self.base_max_link_load)
 
 
+def _switch_times(tables: _Tables, strategy: str, detect: float, hop: float, spf: float, fib: float,
+                  ctrl: float) -> tuple:
+    """(update_s, armed_s): when each switch starts using new routes, and when it arms its local repair."""
+    n = tables.fabric.n_switches
+    ends = np.array(tables.failed)
+    armed_at = np.full(n, np.inf)
+    if strategy == "distributed":
+        heard = detect + hop * tables.d_new[:, ends].min(axis=1)  # flooded over the surviving links
+        update = heard + spf + fib
+    else:
+        update = np.full(n, detect + ctrl)
+        armed_at[ends] = detect
+    return update, armed_at
+
+
+def _check_failure_args(fabric, failed_link, strategy, detect_s, hop_s, spf_s, fib_s, controller_s, link_delay_s,
+                        rate_pps, duration_s):
+    fabric = _check_fabric(fabric)
+    failed = _check_link(fabric, failed_link)
+    strategy = check_choice("strategy", strategy, STRATEGIES)
+    times = [check_nonnegative(name, value) for name, value in (
+        ("detect_s", detect_s), ("hop_s", hop_s), ("spf_s", spf_s), ("fib_s", fib_s),
+        ("controller_s", controller_s), ("link_delay_s", link_delay_s))]
+    return (fabric, failed, strategy, *times, check_positive("rate_pps", rate_pps),
+            check_positive("duration_s", duration_s))
+
+
 def simulate_link_failure(fabric: Fabric, failed_link: Any, *, strategy: str = "distributed",
                           detect_s: float = 0.05, hop_s: float = 0.005, spf_s: float = 0.05,
                           fib_s: float = 0.2, controller_s: float = 1.0, link_delay_s: float = 1e-6,
@@ -488,17 +517,9 @@ def simulate_link_failure(fabric: Fabric, failed_link: Any, *, strategy: str = "
     >>> round(d.recovery_s, 3), round(l.recovery_s, 3)
     (0.305, 0.05)
     """
-    fabric = _check_fabric(fabric)
-    failed = _check_link(fabric, failed_link)
-    strategy = check_choice("strategy", strategy, STRATEGIES)
-    detect = check_nonnegative("detect_s", detect_s)
-    hop = check_nonnegative("hop_s", hop_s)
-    spf = check_nonnegative("spf_s", spf_s)
-    fib = check_nonnegative("fib_s", fib_s)
-    ctrl = check_nonnegative("controller_s", controller_s)
-    delay = check_nonnegative("link_delay_s", link_delay_s)
-    rate = check_positive("rate_pps", rate_pps)
-    duration = check_positive("duration_s", duration_s)
+    (fabric, failed, strategy, detect, hop, spf, fib, ctrl, delay, rate, duration) = _check_failure_args(
+        fabric, failed_link, strategy, detect_s, hop_s, spf_s, fib_s, controller_s, link_delay_s, rate_pps,
+        duration_s)
     rng = make_rng(rng)
 
     tables = _Tables(fabric, failed)
@@ -506,16 +527,7 @@ def simulate_link_failure(fabric: Fabric, failed_link: Any, *, strategy: str = "
     flows = [(a, b) for a in fabric.hosts for b in fabric.hosts if a != b]
     hashes = rng.integers(0, 1 << 30, size=(len(flows), n))
 
-    ends = np.array(failed)
-    if strategy == "distributed":
-        heard = detect + hop * tables.d_new[:, ends].min(axis=1)  # flooded over the surviving links
-        heard[~np.isfinite(heard)] = np.inf
-        update = heard + spf + fib
-        armed_at = np.full(n, np.inf)
-    else:
-        update = np.full(n, detect + ctrl)
-        armed_at = np.full(n, np.inf)
-        armed_at[ends] = detect
+    update, armed_at = _switch_times(tables, strategy, detect, hop, spf, fib, ctrl)
     events = sorted({0.0, duration, *[t for t in np.concatenate([update, armed_at]) if t < duration]})
     times = np.array(events)
 
@@ -551,6 +563,74 @@ def simulate_link_failure(fabric: Fabric, failed_link: Any, *, strategy: str = "
     return FailureResult(strategy, (names[failed[0]], names[failed[1]]), rate, times,
                          outcomes.astype(str), max_load, float(max(base.values())), update, in_flight,
                          tuple((names[a], names[b]) for a, b in flows), crosses)
+
+
+def simulate_link_failure_simpy(fabric: Fabric, failed_link: Any, *, strategy: str = "distributed",
+                                detect_s: float = 0.05, hop_s: float = 0.005, spf_s: float = 0.05,
+                                fib_s: float = 0.2, controller_s: float = 1.0, rate_pps: float = 1000.0,
+                                duration_s: float = 0.5, rng: Any = None) -> dict:
+    """:func:`simulate_link_failure` packet by packet, as SimPy processes: the reference it is tested and
+    benchmarked against.
+
+    One process per switch changes its forwarding state at its update (and repair) time; one process per
+    flow sends a packet every 1 / ``rate_pps`` seconds (the first half a gap after the failure) and
+    forwards it with the switches' states at that instant. Packets on the failed wire at time 0 are not
+    counted here.
+
+    Parameters are as for :func:`simulate_link_failure` (same seed, same flow hashes).
+
+    Returns
+    -------
+    dict of str to int
+        Packets "sent" and lost per cause ("dead link", "loop", "no route").
+
+    Raises
+    ------
+    TypeError, ValueError
+        On a bad fabric, link, strategy or time.
+
+    Examples
+    --------
+    >>> simulate_link_failure_simpy(leaf_spine(4, 2), ("L0", "S0"), strategy="local", rate_pps=100.0,
+    ...                             duration_s=0.1, rng=1)["dead link"]  # 3 flows x 100/s x 50 ms
+    15
+    """
+    import simpy
+
+    (fabric, failed, strategy, detect, hop, spf, fib, ctrl, _, rate, duration) = _check_failure_args(
+        fabric, failed_link, strategy, detect_s, hop_s, spf_s, fib_s, controller_s, 0.0, rate_pps, duration_s)
+    rng = make_rng(rng)
+    tables = _Tables(fabric, failed)
+    n = fabric.n_switches
+    flows = [(a, b) for a in fabric.hosts for b in fabric.hosts if a != b]
+    hashes = rng.integers(0, 1 << 30, size=(len(flows), n))
+    update, armed_at = _switch_times(tables, strategy, detect, hop, spf, fib, ctrl)
+    state = np.zeros(n, dtype=int)
+    counts = {"sent": 0, "dead link": 0, "loop": 0, "no route": 0}
+    env = simpy.Environment()
+
+    def switch(env, u):
+        for when, value in sorted(((armed_at[u], 1), (update[u], 2))):
+            if when < duration:
+                yield env.timeout(when - env.now)
+                state[u] = max(state[u], value)
+
+    def flow(env, f, src, dst):
+        gap = 1.0 / rate
+        yield env.timeout(gap / 2)
+        while env.now < duration:
+            outcome, _ = _forward(tables, src, dst, state, hashes[f])
+            counts["sent"] += 1
+            if outcome != "delivered":
+                counts[outcome] += 1
+            yield env.timeout(gap)
+
+    for u in range(n):
+        env.process(switch(env, u))
+    for f, (a, b) in enumerate(flows):
+        env.process(flow(env, f, a, b))
+    env.run(until=duration)
+    return counts
 
 
 # ----------------------------------------------------------------------------------------------

@@ -137,6 +137,17 @@ def test_interval_model_agrees_with_a_packet_by_packet_simulation(strategy):
     assert plain > 0
 
 
+@pytest.mark.parametrize("strategy", fb.STRATEGIES)
+@pytest.mark.parametrize("seed", [0, 3])
+def test_interval_model_agrees_with_its_simpy_twin(strategy, seed):
+    kwargs = dict(strategy=strategy, rng=seed, rate_pps=1000.0, duration_s=0.5, **TIMES)
+    r = fb.simulate_link_failure(FABRIC, ("L2", "S1"), link_delay_s=0.0, **kwargs)
+    twin = fb.simulate_link_failure_simpy(FABRIC, ("L2", "S1"), **kwargs)
+    assert twin["sent"] == len(r.flows) * 500
+    for reason in ("dead link", "loop", "no route"):
+        assert abs(r.lost(reason) - twin[reason]) <= (r.times_s.size - 1) * len(r.flows)
+
+
 def test_route_flow_follows_the_states():
     f = fb.leaf_spine(4, 2)
     assert fb.route_flow(f, "L1", "L0", flow_hash=0)[0] == "delivered"
