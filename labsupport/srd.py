@@ -51,6 +51,7 @@ import math
 import zlib
 from collections import deque
 from dataclasses import dataclass, field, fields, replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -95,6 +96,28 @@ __all__ = [
 
 #: The transports :func:`simulate_transfers` knows.
 PROTOCOLS: tuple[str, ...] = ("tcp", "srd")
+#: Most equal-cost paths the ECMP closed forms accept (paths are counted exactly in a float up to 2**53).
+MAX_ECMP_PATHS = 2**53
+#: Most array cells one ECMP simulation may allocate: trials x flows draws, and trials x paths counts.
+MAX_ECMP_CELLS = 10**7
+_DIRECT_SUM_FLOWS = 1 << 20  # up to here the no-collision product is summed term by term (8 MB)
+
+
+def _log1p_neg_plus(x: float) -> float:
+    """-(log1p(-x) + x) = x^2/2 + x^3/3 + ..., accurate for 0 <= x <= 0.01 (no cancellation)."""
+    total, term, j = 0.0, x, 1
+    while True:
+        j += 1
+        term *= x
+        add = term / j
+        total += add
+        if add <= 1e-17 * total or j > 60:
+            return total
+
+
+def _stirling_tail(z: float) -> float:
+    """ln Gamma(z + 1) - [(z + 1/2) ln z - z + ln(2 pi)/2], for z >= 1000 (error < 1e-22)."""
+    return 1.0 / (12.0 * z) - 1.0 / (360.0 * z**3) + 1.0 / (1260.0 * z**5)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -103,15 +126,18 @@ PROTOCOLS: tuple[str, ...] = ("tcp", "srd")
 def ecmp_no_collision_probability(n_flows: int, n_paths: int) -> float:
     """Probability that ``n_flows`` flows hashed uniformly onto ``n_paths`` paths all get distinct paths.
 
-    Exactly ``m! / ((m - n)! m^n)`` (the birthday problem), computed as a product in log space so
-    that large ``n`` and ``m`` neither overflow nor lose precision.
+    Exactly ``m! / ((m - n)! m^n)`` (the birthday problem), in log space so that large ``n`` and ``m``
+    neither overflow nor lose precision: up to 2**20 flows the sum of ``log1p(-i/m)`` term by term;
+    beyond, the closed form ``ln P = m g(n/m) + (n - 1/2) ln(1 - n/m) + s(m) - s(m - n)`` from Stirling's
+    series (``g(x) = -(ln(1 - x) + x)`` summed as a series, ``s`` the series' tail), in constant time and
+    memory, or exactly 0.0 when the bound ``exp(-n (n-1) / (2m))`` is below the smallest float.
 
     Parameters
     ----------
     n_flows : int
         Number of flows ``n`` (>= 0).
     n_paths : int
-        Number of equal-cost paths ``m`` (>= 1).
+        Number of equal-cost paths ``m`` (1 .. 2**53).
 
     Returns
     -------
@@ -133,14 +159,23 @@ def ecmp_no_collision_probability(n_flows: int, n_paths: int) -> float:
     0.0
     """
     n = check_int("n_flows", n_flows, minimum=0)
-    m = check_int("n_paths", n_paths, minimum=1)
+    m = check_int("n_paths", n_paths, minimum=1, maximum=MAX_ECMP_PATHS)
     if n > m:
         return 0.0
     if n <= 1:
         return 1.0
-    # log prod_{i=0}^{n-1} (m - i)/m = sum log1p(-i/m)
-    i = np.arange(n, dtype=float)
-    return float(np.exp(np.sum(np.log1p(-i / m))))
+    if n <= _DIRECT_SUM_FLOWS:  # log prod_{i=0}^{n-1} (m - i)/m = sum log1p(-i/m)
+        i = np.arange(n, dtype=float)
+        return float(np.exp(np.sum(np.log1p(-i / m))))
+    if n * (n - 1) > 2 * 746 * m:  # P <= exp(-n(n-1)/(2m)) < 5e-324: exactly 0 in floating point
+        return 0.0
+    # Here n > 2**20 and n^2 < 1492 m, so x = n/m < 1.5e-3 and k = m - n > 7e8: Stirling is exact to
+    # double precision. ln P = ln m! - ln k! - n ln m = m g(x) ... written without cancellation:
+    x = n / m
+    k = m - n
+    log_p = m * _log1p_neg_plus(x) + (n - 0.5) * math.log1p(-x)
+    log_p += _stirling_tail(float(m)) - _stirling_tail(float(k))
+    return float(math.exp(log_p))
 
 
 def expected_paths_used(n_flows: int, n_paths: int) -> float:
@@ -152,9 +187,9 @@ def expected_paths_used(n_flows: int, n_paths: int) -> float:
     Parameters
     ----------
     n_flows : int
-        Number of flows ``n`` (>= 0).
+        Number of flows ``n`` (>= 0; any size).
     n_paths : int
-        Number of equal-cost paths ``m`` (>= 1).
+        Number of equal-cost paths ``m`` (1 .. 2**53).
 
     Returns
     -------
@@ -174,10 +209,18 @@ def expected_paths_used(n_flows: int, n_paths: int) -> float:
     1.75
     """
     n = check_int("n_flows", n_flows, minimum=0)
-    m = check_int("n_paths", n_paths, minimum=1)
+    m = check_int("n_paths", n_paths, minimum=1, maximum=MAX_ECMP_PATHS)
     if m == 1:
         return 1.0 if n > 0 else 0.0
-    return float(m * -np.expm1(n * np.log1p(-1.0 / m)))
+    log_keep = math.log1p(-1.0 / m)
+    if n < 2**53:
+        exponent = n * log_keep
+    else:  # n too large for a float product: exact rational product, -inf when beyond the float range
+        try:
+            exponent = float(Fraction(n) * Fraction(log_keep))
+        except OverflowError:
+            exponent = -math.inf
+    return float(m * -math.expm1(exponent))
 
 
 @dataclass(frozen=True)
@@ -228,7 +271,8 @@ def simulate_ecmp(n_flows: int, n_paths: int, *, n_trials: int = 10_000, rng: An
     n_paths : int
         Equal-cost paths (>= 1).
     n_trials : int, default=10_000
-        Independent trials (1 .. 10**7 flow draws in total).
+        Independent trials (``n_trials * n_flows <= 10**7`` draws and ``n_trials * n_paths <= 10**7``
+        per-path counts, so one call allocates at most about 160 MB).
     rng : None, int or numpy.random.Generator, optional
         Randomness source.
 
@@ -239,7 +283,8 @@ def simulate_ecmp(n_flows: int, n_paths: int, *, n_trials: int = 10_000, rng: An
     Raises
     ------
     TypeError, ValueError
-        If a count is not a positive integer, or ``n_flows * n_trials > 10**7``.
+        If a count is not a positive integer, or ``n_flows * n_trials`` or ``n_paths * n_trials``
+        exceeds 10**7.
 
     Examples
     --------
@@ -250,8 +295,10 @@ def simulate_ecmp(n_flows: int, n_paths: int, *, n_trials: int = 10_000, rng: An
     n = check_int("n_flows", n_flows, minimum=1)
     m = check_int("n_paths", n_paths, minimum=1)
     t = check_int("n_trials", n_trials, minimum=1)
-    if n * t > 10**7:
+    if n * t > MAX_ECMP_CELLS:
         raise ValueError(f'"n_trials" * "n_flows" must be <= 10**7, got {t} * {n}')
+    if m * t > MAX_ECMP_CELLS:  # the (n_trials, n_paths) count matrix is part of the result
+        raise ValueError(f'"n_trials" * "n_paths" must be <= 10**7, got {t} * {m}')
     rng = make_rng(rng)
     choice = rng.integers(0, m, size=(t, n))
     counts = np.zeros((t, m), dtype=np.int64)
@@ -1326,7 +1373,7 @@ def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: f
     >>> s.values_us["SRD"].shape
     (2, 3)
     """
-    arr = check_array("loads", np.atleast_1d(loads) if np.isscalar(loads) else loads)
+    arr = check_array("loads", loads, ndim=None).ravel()
     progress = check_bool("progress", progress)
     for x in arr:
         make_scenario(n_paths if isinstance(n_paths, int) else 1, offered_load=float(x))
@@ -1433,7 +1480,7 @@ def tcp_rto_us(srtt_us: float, rttvar_us: float, *, rto_min_us: float = 200_000.
     rttvar_us : float
         RTT variation, in microseconds (>= 0).
     rto_min_us : float, default=200_000
-        Floor (Linux: 200 ms).
+        Floor (Linux: 200 ms); must not exceed ``rto_max_us``.
     rto_max_us : float, default=120_000_000
         Ceiling (Linux: 120 s).
     backoffs : int, default=0
@@ -1447,7 +1494,7 @@ def tcp_rto_us(srtt_us: float, rttvar_us: float, *, rto_min_us: float = 200_000.
     Raises
     ------
     TypeError, ValueError
-        If a value is negative or not a number.
+        If a value is negative or not a number, or ``rto_min_us > rto_max_us``.
 
     Examples
     --------
@@ -1460,8 +1507,10 @@ def tcp_rto_us(srtt_us: float, rttvar_us: float, *, rto_min_us: float = 200_000.
     var = check_nonnegative("rttvar_us", rttvar_us)
     lo = check_positive("rto_min_us", rto_min_us)
     hi = check_positive("rto_max_us", rto_max_us)
+    if lo > hi:
+        raise ValueError(f'"rto_min_us" must be <= "rto_max_us", got rto_min_us={lo!r} > rto_max_us={hi!r}')
     k = check_int("backoffs", backoffs, minimum=0, maximum=64)
-    return float(min(hi, max(lo, srtt + 4 * var) * 2.0**k))
+    return float(min(hi, max(lo, srtt + 4 * var) * 2.0**k))  # a product beyond 1.8e308 is inf: min gives hi
 
 
 # ----------------------------------------------------------------------------------------------
