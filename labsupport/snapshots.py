@@ -33,6 +33,7 @@ import numpy as np
 from .common import (
     Problem,
     Solution,
+    check_bool,
     check_choice,
     check_int,
     check_nonnegative,
@@ -78,6 +79,8 @@ CHUNK_KIB = 512
 FIRECRACKER_BOOT_MS = 125.0
 #: Largest number of chunks or restores one call accepts (bounds memory and run time).
 _MAX_CHUNKS = 1_000_000
+#: Largest working set :func:`chunks_in` accepts, in MiB (one exbibyte; keeps the chunk count exact).
+MAX_WORKING_SET_MIB = 2.0**40
 _MAX_RESTORES = 1_000_000
 _LOADINGS = ("lazy", "predictive")
 
@@ -202,7 +205,7 @@ def chunks_in(working_set_mib: float) -> int:
     Parameters
     ----------
     working_set_mib : float
-        Memory in MiB (> 0).
+        Memory in MiB (> 0 and at most 2**40 MiB, one exbibyte).
 
     Returns
     -------
@@ -211,7 +214,7 @@ def chunks_in(working_set_mib: float) -> int:
     Raises
     ------
     TypeError, ValueError
-        If ``working_set_mib`` is not a finite number > 0.
+        If ``working_set_mib`` is not a finite number in (0, 2**40].
 
     Examples
     --------
@@ -219,6 +222,8 @@ def chunks_in(working_set_mib: float) -> int:
     (512, 1)
     """
     mib = check_positive("working_set_mib", working_set_mib)
+    if mib > MAX_WORKING_SET_MIB:
+        raise ValueError(f'"working_set_mib" must be <= 2**40 (one exbibyte), got {mib!r}')
     return max(1, math.ceil(mib * 1024 / CHUNK_KIB - 1e-9))
 
 
@@ -491,8 +496,7 @@ def cold_start_breakdown(profile: ColdStartProfile = ColdStartProfile(), *, snap
     3225.0
     """
     profile = _check_profile(profile)
-    if not isinstance(snapstart, bool):
-        raise TypeError(f'"snapstart" must be a bool, got {snapstart!r}')
+    snapstart = check_bool("snapstart", snapstart)
     loading = check_choice("loading", loading, _LOADINGS)
     cache = _check_cache(cache)
     if not snapstart:
@@ -594,8 +598,7 @@ def simulate_invocations(profile: ColdStartProfile = ColdStartProfile(), *, n_in
     profile = _check_profile(profile)
     n = check_int("n_invocations", n_invocations, minimum=1, maximum=1_000_000)
     p_cold = check_probability("cold_start_probability", cold_start_probability)
-    if not isinstance(snapstart, bool):
-        raise TypeError(f'"snapstart" must be a bool, got {snapstart!r}')
+    snapstart = check_bool("snapstart", snapstart)
     loading = check_choice("loading", loading, _LOADINGS)
     prefetch_concurrency = check_int("prefetch_concurrency", prefetch_concurrency, minimum=1, maximum=4096)
     cache = _check_cache(cache)
@@ -987,12 +990,13 @@ def birthday_collision_probability(n: Any, bits: Any) -> float:
     """Probability that ``n`` independent uniform ``bits``-bit tokens include a repeat (birthday bound).
 
     ``1 - exp(-n (n - 1) / (2 * 2**bits))``: a very good approximation while ``n`` is much smaller than
-    ``2**bits``, and the usual way to size a token.
+    ``2**bits``, and the usual way to size a token. The exponent is an exact ratio of integers, rounded
+    once, so 1024-bit tokens and astronomically many tokens neither overflow nor lose precision.
 
     Parameters
     ----------
     n : int
-        Number of tokens (>= 0).
+        Number of tokens (>= 0; any size).
     bits : int
         Token length in bits (1 .. 1024).
 
@@ -1012,7 +1016,11 @@ def birthday_collision_probability(n: Any, bits: Any) -> float:
     """
     n = check_int("n", n, minimum=0)
     bits = check_int("bits", bits, minimum=1, maximum=1024)
-    return float(-math.expm1(-n * (n - 1) / 2.0 / 2.0**bits))
+    try:
+        exponent = (n * (n - 1)) / (1 << (bits + 1))  # int / int: correctly rounded, 0.0 on underflow
+    except OverflowError:  # more than 1.8e308: a repeat is certain to double precision
+        return 1.0
+    return float(-math.expm1(-exponent))
 
 
 def collision_trials(n_tokens: int, bits: int, n_trials: int, *, rng: Any = None) -> float:

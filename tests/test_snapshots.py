@@ -248,7 +248,7 @@ def test_rejects_wrong_cache_type():
 
 
 def test_rejects_non_bool_snapstart():
-    with pytest.raises(TypeError, match=r'"snapstart" must be a bool, got 1'):
+    with pytest.raises(TypeError, match=r'"snapstart" must be True or False, got 1'):
         sn.simulate_invocations(snapstart=1)
 
 
