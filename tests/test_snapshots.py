@@ -360,3 +360,24 @@ def test_cli_without_solve_hides_answer(capsys):
     assert sn.main(["--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert sn.solve(sn.pose_problem(np.random.default_rng(3))).working not in out and "--solve" in out
+
+
+# ------------------------------------------------------------------------------ issue 12: edge regressions
+@pytest.mark.parametrize("n, bits", [(10, 1024), (2**40, 64), (4096, 24), (10**160, 64), (10**200, 1024), (0, 8)])
+def test_birthday_probability_over_the_documented_range(n, bits):
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 60
+    exact = -mpmath.expm1(-mpmath.mpf(n) * (n - 1) / 2 / mpmath.mpf(2) ** bits)
+    got = sn.birthday_collision_probability(n, bits)  # (10, 1024) and (10**160, 64) raised OverflowError
+    assert 0.0 <= got <= 1.0
+    assert got == pytest.approx(float(exact), rel=1e-14, abs=1e-320)
+
+
+def test_chunks_in_has_a_documented_upper_bound():
+    assert sn.chunks_in(2.0**40) == 2**41
+    with pytest.raises(ValueError, match=r'"working_set_mib" must be <= 2\*\*40 \(one exbibyte\), got 1e\+308'):
+        sn.chunks_in(1e308)  # was "cannot convert float infinity to integer"
+
+
+def test_snapstart_flag_accepts_numpy_bools():
+    assert sn.cold_start_breakdown(snapstart=np.True_, rng=1) == sn.cold_start_breakdown(snapstart=True, rng=1)
