@@ -129,7 +129,8 @@ def fanout_for_slow_probability(p_slow: float, target: float) -> int:
     int
         floor(ln(1 - target) / ln(1 - p_slow)); 0 means even one leaf is too many. The quotient is taken
         exactly (in rational arithmetic, from the two correctly rounded logarithms), then corrected so that
-        ``fanout_slow_probability(p_slow, n) <= target < fanout_slow_probability(p_slow, n + 1)``.
+        ``fanout_slow_probability(p_slow, n) <= target < fanout_slow_probability(p_slow, n + 1)``. Answers
+        beyond 2**53 (p_slow below about 1e-16) are exact to the logarithms' own precision, 1e-16 relative.
 
     Raises
     ------

@@ -147,7 +147,8 @@ def test_fanout_budget_is_exact_at_tiny_probabilities(p_slow, target):
         assert abs(Fraction(n, exact) - 1) < 1e-15
     # and it agrees with the forward function: n is the largest fan-out within the target
     assert t.fanout_slow_probability(p_slow, max(n, 1)) <= target or n == 0
-    assert t.fanout_slow_probability(p_slow, n + 1) > target
+    if exact < 2**40:  # beyond, a float probability is flat over runs of consecutive fan-outs
+        assert t.fanout_slow_probability(p_slow, n + 1) > target
 
 
 def test_fanout_budget_regression_issue_12():
