@@ -265,9 +265,9 @@ def check_percentiles(name: str, value: Any, *, allow_100: bool = True) -> tuple
     >>> check_percentiles("percentiles", [50, 99.9])
     (50.0, 99.9)
     """
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise TypeError(f'"{name}" must be an iterable of percentiles, got {value!r}')
-    out = tuple(check_finite(name, q) for q in value)
+    if isinstance(value, (str, bytes)) or not (isinstance(value, Iterable) or _is_real(value)):
+        raise TypeError(f'"{name}" must be an iterable of percentiles, got {_show(value)}')
+    out = tuple(check_array(name, value, ndim=None, allow_empty=True).ravel().tolist())
     for q in out:
         if q < 0 or q > 100 or (q == 100 and not allow_100):
             interval = "[0, 100]" if allow_100 else "[0, 100)"

@@ -395,8 +395,11 @@ def mmc_sojourn_percentiles(arrival_rates: Any, service_rate: float, servers: in
     lams = check_array("arrival_rates", arrival_rates, ndim=None).ravel()
     mu = check_positive("service_rate", service_rate)
     c = _check_servers(servers)
-    for lam in lams:
-        _check_stable(float(lam), mu, c)
+    for i, lam in enumerate(lams.tolist()):
+        try:
+            _check_stable(lam, mu, c)
+        except ValueError as exc:
+            raise ValueError(f'"arrival_rates"[{i}]: {exc}') from None
     q = _check_percentile(percentile)
     target = (100.0 - q) / 100.0
     a = lams / mu

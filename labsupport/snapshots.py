@@ -79,6 +79,8 @@ CHUNK_KIB = 512
 FIRECRACKER_BOOT_MS = 125.0
 #: Largest number of chunks or restores one call accepts (bounds memory and run time).
 _MAX_CHUNKS = 1_000_000
+#: Largest log-normal jitter sigma :func:`simulate_invocations` accepts (e^(10 z) stays finite for any draw).
+MAX_JITTER_SIGMA = 10.0
 #: Largest working set :func:`chunks_in` accepts, in MiB (one exbibyte; keeps the chunk count exact).
 MAX_WORKING_SET_MIB = 2.0**40
 _MAX_RESTORES = 1_000_000
@@ -576,7 +578,8 @@ def simulate_invocations(profile: ColdStartProfile = ColdStartProfile(), *, n_in
     cache : TieredCache, default=TieredCache()
         Tier hit ratios and latencies.
     jitter_sigma : float, default=0.25
-        Log-normal sigma of each component's jitter (>= 0; 0 means no jitter).
+        Log-normal sigma of each component's jitter (0 .. 10; 0 means no jitter; beyond 10 a component's
+        jitter factor e^(sigma z) can exceed the float range).
     rng : None, int or numpy.random.Generator, optional
         Randomness source.
 
@@ -603,6 +606,8 @@ def simulate_invocations(profile: ColdStartProfile = ColdStartProfile(), *, n_in
     prefetch_concurrency = check_int("prefetch_concurrency", prefetch_concurrency, minimum=1, maximum=4096)
     cache = _check_cache(cache)
     sigma = check_nonnegative("jitter_sigma", jitter_sigma)
+    if sigma > MAX_JITTER_SIGMA:
+        raise ValueError(f'"jitter_sigma" must be <= {MAX_JITTER_SIGMA:g}, got {sigma!r}')
     rng = make_rng(rng)
 
     def jitter(size):

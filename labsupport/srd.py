@@ -65,6 +65,7 @@ from .common import (
     check_choice,
     check_int,
     check_nonnegative,
+    check_percentiles,
     check_positive,
     check_probability,
     make_rng,
@@ -1374,9 +1375,13 @@ def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: f
     (2, 3)
     """
     arr = check_array("loads", loads, ndim=None).ravel()
+    percentiles = check_percentiles("percentiles", percentiles)
     progress = check_bool("progress", progress)
-    for x in arr:
-        make_scenario(n_paths if isinstance(n_paths, int) else 1, offered_load=float(x))
+    for i, x in enumerate(arr.tolist()):
+        try:
+            make_scenario(n_paths if isinstance(n_paths, int) else 1, offered_load=x)
+        except ValueError as exc:
+            raise ValueError(f'"loads"[{i}]: {exc}') from None
     if variants is None:
         variants = {"TCP": ("tcp", {}), "SRD": ("srd", {})}
     if not variants:
