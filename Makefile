@@ -4,6 +4,7 @@
 #   make lab     set up, open the labs in JupyterLab
 #   make labs    re-execute every lab notebook and store its outputs (after changing labsupport)
 #   make bench   build/test/callback timings and simulator throughput (not part of `make test`)
+#   make fuzz    the Hypothesis property tests with the deep profile (many random inputs; minutes)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,7 +13,7 @@ NODE_STAMP := node_modules/.installed
 BOOK_FLAGS := -W -n --keep-going
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 120
 
-.PHONY: all setup system vendor book book-only labs lab test test-fast bench check clean
+.PHONY: all setup system vendor book book-only labs lab test test-fast fuzz bench check clean
 
 all: book
 
@@ -58,6 +59,10 @@ test: setup
 # The models and labs only (no book build, no browser): the quick loop while writing a chapter.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) -m "not book and not browser" tests labs
+
+# `make test` runs tests/test_properties.py with a small derandomized profile; this runs it deep.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_properties.py -q
 
 bench: setup
 	$(BIN)/python tools/bench.py
