@@ -462,10 +462,16 @@ def summarize(samples: Any, percentiles: Iterable[float] = DEFAULT_PERCENTILES, 
     arr = check_array("samples", samples)
     qs = check_percentiles("percentiles", percentiles)
     unit = check_str("unit", unit)
-    values = np.percentile(arr, qs) if qs else []
+    with np.errstate(over="ignore", invalid="ignore"):  # samples near 1.8e308: redo on a scaled copy
+        mean = float(arr.mean())
+        values = np.percentile(arr, qs) if qs else np.array([])
+        if not (math.isfinite(mean) and np.all(np.isfinite(values))):
+            scale = float(np.max(np.abs(arr)))
+            mean = float(np.mean(arr / scale)) * scale
+            values = np.percentile(arr / scale, qs) * scale if qs else values
     return LatencySummary(
         n=int(arr.size),
-        mean=float(arr.mean()),
+        mean=mean,
         percentiles={float(q): float(v) for q, v in zip(qs, values)},
         unit=unit,
     )

@@ -95,7 +95,7 @@ def _check_stable(arrival_rate: Any, service_rate: Any, servers: Any = 1) -> tup
         cap = "service_rate" if c == 1 else "servers * service_rate"
         raise ValueError(
             f"unstable queue: arrival_rate ({lam!r}) >= {cap} ({c * mu!r}); utilisation rho = "
-            f"{rho:.3g} must be < 1 for a steady state to exist"
+            f"{rho:.3g} must be < 1 for a steady state to exist" + (" (servers = 1)" if c == 1 else "")
         )
     return lam, mu, c
 
@@ -249,6 +249,13 @@ def erlang_c(servers: int, offered_load: float) -> float:
     a = check_positive("offered_load", offered_load)
     if a >= c:
         raise ValueError(f'"offered_load" must be < servers ({c}) for a stable queue, got {a!r}')
+    return _erlang_c(c, a)
+
+
+def _erlang_c(c: int, a: float) -> float:
+    """Erlang C for checked c and 0 <= a < c; a = lambda / mu may underflow to 0 (then nobody waits)."""
+    if a == 0:
+        return 0.0
     b = 1.0
     for k in range(1, c + 1):
         b = a * b / (k + a * b)
@@ -271,7 +278,7 @@ def mmc_mean_wait(arrival_rate: float, service_rate: float, servers: int) -> flo
     """
     lam, mu, c = _check_stable(arrival_rate, service_rate, servers)
     a = lam / mu
-    return _finite(erlang_c(c, a) / (c - a) / mu, "the mean wait", lam, mu)
+    return _finite(_erlang_c(c, a) / (c - a) / mu, "the mean wait", lam, mu)
 
 
 def mmc_mean_sojourn(arrival_rate: float, service_rate: float, servers: int) -> float:
@@ -333,7 +340,7 @@ def mmc_sojourn_survival(t: Any, arrival_rate: float, service_rate: float, serve
     a = lam / mu
     with np.errstate(over="ignore"):
         x = np.minimum(mu * tt, 1e300)  # time in mean service times; beyond 1e300 everything is 0
-    return _survival(x, erlang_c(c, a), c - a)
+    return _survival(x, _erlang_c(c, a), c - a)
 
 
 def _survival(x: np.ndarray, C: Any, r: Any) -> np.ndarray:
@@ -403,7 +410,7 @@ def mmc_sojourn_percentiles(arrival_rates: Any, service_rate: float, servers: in
     q = _check_percentile(percentile)
     target = (100.0 - q) / 100.0
     a = lams / mu
-    C = np.array([erlang_c(c, float(load)) for load in a])
+    C = np.array([_erlang_c(c, float(load)) for load in a])
     r = c - a  # theta / mu
     # Bisection on x = mu t (time in mean service times), so that no rate ever overflows.
     lo = np.zeros_like(lams)
@@ -472,7 +479,11 @@ def _draw(arrival_rate: float, service_rate: float, n: int, rng: np.random.Gener
     gaps = rng.exponential(1.0 / arrival_rate, size=n)
     services = rng.exponential(1.0 / service_rate, size=n)
     with np.errstate(over="ignore"):
-        return np.cumsum(gaps), services
+        arrivals = np.cumsum(gaps)
+    if not (np.isfinite(arrivals[-1]) and np.all(np.isfinite(services))):
+        raise ValueError(f"simulated times overflow the float range for arrival_rate={arrival_rate!r}, "
+                         f"service_rate={service_rate!r}: use a time unit in which the rates are nearer 1")
+    return arrivals, services
 
 
 def _check_scale(lam: float, mu: float) -> None:
@@ -806,6 +817,9 @@ def percentiles_vs_utilisation(service_rate: float, servers: int, utilisations: 
     theory = np.empty_like(sim)
     for i in progress(range(rhos.size), desc="utilisation sweep", enabled=progress_bar):
         lam = rhos[i] * c * mu
+        if not (0 < lam < math.inf):
+            raise ValueError(f'"service_rate" x "servers" x utilisation {float(rhos[i])!r} leaves the float '
+                             f'range, got service_rate={mu!r}: use a time unit in which the rates are nearer 1')
         result = simulate_mmc(lam, mu, c, n, children[i])
         sim[i] = np.percentile(result.sojourn_times, qs)
         theory[i] = [mmc_sojourn_percentile(lam, mu, c, q) for q in qs]  # k x len(qs) bisections: cheap

@@ -380,6 +380,13 @@ class Scenario:
     fast_retransmit : bool, default=True
         SRD retransmits after ``srd_retransmit_timeout_us`` (False: TCP's RTO rule).
 
+    Notes
+    -----
+    Bounds (enforced on construction): every time in µs and every rate in Gbit/s lies in
+    [1e-6, 1e12] (times that may be 0 in [0, 1e12]); every count is at most 2**20, ``message_size_bytes`` at
+    most 2**26 (64 MiB) and ``mtu_bytes`` at most 65,536, with at most 65,536 packets per message. Beyond
+    these the simulation's arithmetic would leave the float range, or its event count the machine.
+
     Examples
     --------
     >>> Scenario(offered_load=0.4).packets_per_message  # 16 KiB in 4 KiB packets
@@ -429,6 +436,11 @@ _SCENARIO_FIELDS = {f.name for f in fields(Scenario)}
 _INT_FIELDS = {"message_size_bytes": 1, "mtu_bytes": 1, "n_connections": 1, "tcp_window_packets": 1,
                "tcp_dupack_threshold": 1, "tcp_rehash_after_timeouts": 0, "n_hot_paths": 0,
                "srd_window_packets": 1, "srd_path_window_packets": 1}
+#: Upper bounds of the scenario's counts (see Scenario's Notes), and of its times and rates.
+_INT_MAX = {"message_size_bytes": 2**26, "mtu_bytes": 65_536}
+_COUNT_MAX = 2**20
+_PACKETS_MAX = 65_536
+_FLOAT_RANGE = (1e-6, 1e12)
 _POS_FIELDS = ("link_rate_gbps", "nic_rate_gbps", "base_rtt_us", "tcp_rto_min_us", "tcp_rto_max_us",
                "hot_path_period_us", "srd_retransmit_timeout_us")
 _NONNEG_FIELDS = ("hot_path_queue_us", "failure_start_us", "failure_duration_us", "srd_processing_us")
@@ -439,13 +451,20 @@ def _check_fields(values: dict) -> dict:
     """Validate and normalise Scenario fields that do not depend on the number of paths."""
     for name, low in _INT_FIELDS.items():
         if name in values:
-            values[name] = check_int(name, values[name], minimum=low)
-    for name in _POS_FIELDS:
+            values[name] = check_int(name, values[name], minimum=low, maximum=_INT_MAX.get(name, _COUNT_MAX))
+    low, high = _FLOAT_RANGE
+    for name in _POS_FIELDS + _NONNEG_FIELDS:
         if name in values:
-            values[name] = check_positive(name, values[name])
-    for name in _NONNEG_FIELDS:
-        if name in values:
-            values[name] = check_nonnegative(name, values[name])
+            value = (check_positive if name in _POS_FIELDS else check_nonnegative)(name, values[name])
+            if value > high or (name in _POS_FIELDS and value < low):
+                interval = f"[{low:g}, {high:g}]" if name in _POS_FIELDS else f"[0, {high:g}]"
+                raise ValueError(f'"{name}" must lie in {interval}, got {value!r}')
+            values[name] = value
+    if "message_size_bytes" in values and "mtu_bytes" in values:
+        packets = -(-values["message_size_bytes"] // values["mtu_bytes"])
+        if packets > _PACKETS_MAX:
+            raise ValueError(f'"message_size_bytes" / "mtu_bytes" must be at most {_PACKETS_MAX} packets per '
+                             f'message, got {packets}')
     for name in _BOOL_FIELDS:
         if name in values:
             values[name] = check_bool(name, values[name])
@@ -493,7 +512,7 @@ def make_scenario(n_paths: int, **scenario: Any) -> Scenario:
     >>> make_scenario(8, mtu_bytes=8192).packets_per_message
     2
     """
-    m = check_int("n_paths", n_paths, minimum=1)
+    m = check_int("n_paths", n_paths, minimum=1, maximum=4096)
     unknown = sorted(set(scenario) - _SCENARIO_FIELDS)
     if unknown:
         raise TypeError(f'unknown scenario parameter {unknown[0]!r}; known: {", ".join(sorted(_SCENARIO_FIELDS))}')

@@ -178,3 +178,9 @@ def test_array_shapes_and_bounds():
         c.check_array("x", [1, -1], minimum=0.0)
     source = np.array([1.0, 2.0])
     assert c.check_array("x", source) is not source  # a copy: the model never writes into the caller's array
+
+
+def test_summarize_near_the_float_maximum(recwarn):
+    s = c.summarize([1e300, 1.7976931348623157e308], [50])  # the sum overflows; the mean does not
+    assert s.mean == pytest.approx(1e300 / 2 + 1.7976931348623157e308 / 2, rel=1e-15)
+    assert math.isfinite(s[50]) and len(recwarn) == 0

@@ -140,7 +140,9 @@ def walk(value, field="", depth=0):
         return
     if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
         return
-    if isinstance(value, numbers.Real):
+    if isinstance(value, numbers.Integral):
+        yield field, 0.0  # any int is finite (a fan-out budget may exceed the float range)
+    elif isinstance(value, numbers.Real):
         yield field, float(value)
     elif isinstance(value, np.ndarray):
         if value.dtype.kind in "iuf":
