@@ -298,7 +298,11 @@ def ttl_warm_probability(invocation_rate_per_s: Any, keep_alive_s: float) -> Any
     0.999955
     """
     keep_alive_s = check_nonnegative("keep_alive_s", keep_alive_s)
-    if np.ndim(invocation_rate_per_s) == 0:  # a number, a numpy scalar or a 0-d array: a float back
+    try:
+        scalar = np.ndim(invocation_rate_per_s) == 0
+    except ValueError:  # a ragged list: check_array below says what is wrong with it
+        scalar = False
+    if scalar:  # a number, a numpy scalar or a 0-d array: a float back
         rate = check_nonnegative("invocation_rate_per_s", invocation_rate_per_s)
         return float(-math.expm1(-rate * keep_alive_s))
     rates = check_array("invocation_rate_per_s", invocation_rate_per_s, ndim=None, allow_empty=True)
@@ -541,6 +545,14 @@ def _check_sim_args(rates_per_s: Any, n_requests: Any, warmup_requests: Any) -> 
     rates = _check_rates(rates_per_s)
     n_requests = check_int("n_requests", n_requests, minimum=1, maximum=MAX_REQUESTS)
     warmup_requests = check_int("warmup_requests", warmup_requests, minimum=0, maximum=MAX_REQUESTS)
+    active = rates[rates > 0]
+    with np.errstate(over="ignore", divide="ignore"):
+        total, slowest = float(active.sum()), float(1.0 / active.min())
+    # every simulated time (about requests / sum, and a gap 1/rate of the rarest function) must stay finite
+    if not (math.isfinite(total) and math.isfinite(slowest) and 100.0 * (n_requests + warmup_requests) / total < 1e300):
+        raise ValueError(f'"rates_per_s" must be simulable: their sum, the mean gap 1/rate of each and the '
+                         f'simulated time must stay within the float range, got sum {total!r} and smallest rate '
+                         f'{float(active.min())!r}; change the time unit')
     return rates, n_requests, warmup_requests
 
 
@@ -732,7 +744,11 @@ def simulate_ttl_pool(rates_per_s: Any, keep_alive_s: float, n_requests: int, *,
     keep_alive_s = check_nonnegative("keep_alive_s", keep_alive_s)
     rng = make_rng(rng)
     total = warmup_requests + n_requests
-    times = np.cumsum(rng.exponential(1.0 / rates.sum(), size=total))
+    with np.errstate(over="ignore"):
+        times = np.cumsum(rng.exponential(1.0 / rates.sum(), size=total))
+    if not np.isfinite(times[-1]):
+        raise ValueError(f'"rates_per_s" are too small for {total} requests: simulated times overflow the float '
+                         'range; change the time unit')
     ids = _draw_function_ids(rates, total, rng)
     order = np.argsort(ids, kind="stable")
     t_sorted, id_sorted = times[order], ids[order]
@@ -814,6 +830,9 @@ def simulate_ttl_pool_simpy(rates_per_s: Any, keep_alive_s: float, n_requests: i
         if rate > 0:
             env.process(function(env, f, rate))
     env.run(until=done)
+    if not math.isfinite(times[-1]):
+        raise ValueError(f'"rates_per_s" are too small for {total} requests: simulated times overflow the float '
+                         'range; change the time unit')
     start = times[warmup_requests - 1] if warmup_requests > 0 else 0.0
     return _result("ttl", rates, np.array(hits[warmup_requests:], dtype=bool),
                    np.array(ids[warmup_requests:], dtype=np.int64), keep_alive_s=keep_alive_s,

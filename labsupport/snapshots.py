@@ -980,9 +980,17 @@ def find_duplicate_tokens(tokens: Any) -> DuplicateReport:
     >>> find_duplicate_tokens([3, 1, 3, 3, 2, 1])
     DuplicateReport(n_tokens=6, n_distinct=3, n_repeats=3, n_repeated_values=2, largest_group=3)
     """
-    arr = np.asarray(tokens)
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(f'"tokens" must be an array of integers, got {type(tokens).__name__}')
+    try:
+        arr = np.asarray(tokens)
+    except (TypeError, ValueError):  # ragged nesting
+        raise TypeError(f'"tokens" must be an array of integers, got {type(tokens).__name__}') from None
     if not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(f'"tokens" must be an array of integers, got dtype {arr.dtype}')
+    if not isinstance(tokens, np.ndarray) and arr.size:  # numpy reads [True, 3] as integers
+        if {bool, np.bool_} & set(map(type, np.asarray(tokens, dtype=object).ravel().tolist())):
+            raise TypeError('"tokens" must be an array of integers, got a bool inside')
     if arr.size == 0:
         raise ValueError('"tokens" must not be empty')
     _, counts = np.unique(arr.ravel(), return_counts=True)

@@ -97,6 +97,13 @@ __all__ = [
 
 #: The transports :func:`simulate_transfers` knows.
 PROTOCOLS: tuple[str, ...] = ("tcp", "srd")
+class EventBudgetExceeded(RuntimeError, ValueError):
+    """A transfer simulation hit its event bound (a loss probability too close to 1 for the run).
+
+    A ValueError, because the inputs are what is out of range, and a RuntimeError, as it always was.
+    """
+
+
 #: Most equal-cost paths the ECMP closed forms accept (paths are counted exactly in a float up to 2**53).
 MAX_ECMP_PATHS = 2**53
 #: Most array cells one ECMP simulation may allocate: trials x flows draws, and trials x paths counts.
@@ -1091,8 +1098,8 @@ class _HeapEngine:
         while heap:
             n += 1
             if n > max_events:
-                raise RuntimeError(f"simulation exceeded {max_events} events; is loss_probability "
-                                   f"({self.sh.loss}) too close to 1?")
+                raise EventBudgetExceeded(f"simulation exceeded {max_events} events; is loss_probability "
+                                          f"({self.sh.loss}) too close to 1?")
             t, _, kind, obj, payload = pop(heap)
             if kind == 0:
                 proto.on_data(t, payload)
@@ -1177,8 +1184,8 @@ class _SimpyEngine:
         self.env.process(self._arrivals())
         while self.env.peek() != float("inf"):
             if self.n_events > max_events:
-                raise RuntimeError(f"simulation exceeded {max_events} events; is loss_probability "
-                                   f"({self.sh.loss}) too close to 1?")
+                raise EventBudgetExceeded(f"simulation exceeded {max_events} events; is loss_probability "
+                                          f"({self.sh.loss}) too close to 1?")
             self.env.step()
         return self.n_events
 
@@ -1259,8 +1266,9 @@ def simulate_transfers(protocol: str, *, n_messages: int, n_paths: int, loss_pro
         If a scenario key is unknown (the message names it) or a value has the wrong type.
     ValueError
         If ``protocol`` is unknown or a value is out of range.
-    RuntimeError
-        If the run exceeds ``2000`` events per packet (only for a loss probability very close to 1).
+    EventBudgetExceeded
+        A ValueError (and RuntimeError) if the run exceeds ``2000`` events per packet (only for a loss
+        probability very close to 1).
 
     Examples
     --------
@@ -1304,7 +1312,8 @@ def simulate_transfers_simpy(protocol: str, *, n_messages: int, n_paths: int, lo
 
     Raises
     ------
-    TypeError, ValueError, RuntimeError
+    TypeError, ValueError
+        As :func:`simulate_transfers` (``EventBudgetExceeded`` is a ValueError).
         As :func:`simulate_transfers`.
 
     Examples

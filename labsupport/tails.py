@@ -129,8 +129,9 @@ def fanout_for_slow_probability(p_slow: float, target: float) -> int:
     int
         floor(ln(1 - target) / ln(1 - p_slow)); 0 means even one leaf is too many. The quotient is taken
         exactly (in rational arithmetic, from the two correctly rounded logarithms), then corrected so that
-        ``fanout_slow_probability(p_slow, n) <= target < fanout_slow_probability(p_slow, n + 1)``. Answers
-        beyond 2**53 (p_slow below about 1e-16) are exact to the logarithms' own precision, 1e-16 relative.
+        ``fanout_slow_probability(p_slow, n) <= target < fanout_slow_probability(p_slow, n + 1)``. Where
+        rounding makes the forward probability flat over a run of fan-outs (answers beyond 2**53, or a
+        target within an ulp of 1), ``n`` is exact to the logarithms' own precision, 1e-16 relative.
 
     Raises
     ------
@@ -152,9 +153,11 @@ def fanout_for_slow_probability(p_slow: float, target: float) -> int:
     n = math.floor(Fraction(math.log1p(-t)) / Fraction(math.log1p(-p)))
     # Integer correction, so the answer agrees with fanout_slow_probability's own rounding: an exact case
     # (target = fanout_slow_probability(p, n)) gives n. A few steps at most (each is an ulp of rounding).
-    for _ in range(16):
+    # Beyond 2**53 the float probability is flat over runs of about n / 2**52 fan-outs: step down by that.
+    down = max(1, n >> 50)
+    for _ in range(64):
         if n > 0 and _slow(p, n) > t:
-            n -= 1
+            n = max(n - down, 0)
         elif _slow(p, n + 1) <= t:
             n += 1
         else:

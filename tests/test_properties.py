@@ -279,8 +279,9 @@ def test_fanout_budget_agrees_with_the_forward_probability(p, target):
     assert n >= 0
     if n >= 1:
         assert tails.fanout_slow_probability(p, n) <= target
-    if n < 2**40:  # beyond, float probabilities are flat over runs of fan-outs
-        assert tails.fanout_slow_probability(p, n + 1) > target
+    after = tails.fanout_slow_probability(p, n + 1)
+    if n < 2**40 and after != tails.fanout_slow_probability(p, max(n, 1)):  # not on a flat run of rounding
+        assert after > target
 
 
 @given(servers=st.integers(1, 300), rho=st.floats(1e-9, 1 - 1e-9), step=st.floats(1e-6, 0.5))
