@@ -255,3 +255,25 @@ def test_sojourn_survival_is_precise_near_theta_equal_mu(eps):
         T = mpmath.mpf(t_)
         exact = (1 - C) * mpmath.exp(-M * T) + C * (theta * mpmath.exp(-M * T) - M * mpmath.exp(-theta * T)) / (theta - M)
         assert abs(value - exact) / exact < 1e-13  # was up to 5e-8 near eps = 1-2e-9
+
+
+def test_offered_load_that_underflows_means_nobody_waits():
+    # lambda / mu = 5e-324 / 2 underflows to 0: C = 0, the wait is 0, the sojourn is the service time
+    assert q.mmc_mean_wait(5e-324, 2.0, 3) == 0.0
+    assert q.mmc_mean_sojourn(5e-324, 2.0, 3) == 0.5
+    assert q.mmc_sojourn_percentiles([5e-324], 2.0, 1, 50)[0] == pytest.approx(math.log(2) / 2, rel=1e-12)
+
+
+def test_simpy_twin_refuses_times_that_overflow():
+    with pytest.raises(ValueError, match=r"simulated times overflow the float range"):
+        q.simulate_mmc_simpy(2.2250738585072014e-308, 1.0, 1, 1000, rng=3, allow_unstable=True)
+
+
+def test_sweep_refuses_a_service_rate_that_underflows():
+    with pytest.raises(ValueError, match=r'"service_rate" x "servers" x utilisation 0.5 leaves the float range'):
+        q.percentiles_vs_utilisation(5e-324, 1, [0.5], 100, progress_bar=False)
+
+
+def test_unstable_single_server_message_names_servers():
+    with pytest.raises(ValueError, match=r"must be < 1 for a steady state to exist \(servers = 1\)"):
+        q.simulate_mmc(1.5, 1.0, 1, 100)

@@ -391,3 +391,16 @@ def test_ttl_accepts_numpy_scalars_and_0d_arrays():
     expected = -math.expm1(-0.5)
     assert sv.ttl_warm_probability(np.array(0.5), 1.0) == pytest.approx(expected)  # was refused
     assert sv.ttl_warm_probability(np.float32(0.5), np.array(1.0)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("sim", [sv.simulate_ttl_pool, sv.simulate_ttl_pool_simpy, sv.simulate_lru_pool])
+@pytest.mark.parametrize("rates", [[5e-324], [1e300, 1.7976931348623157e308], [2.2250738585072014e-308]])
+def test_pool_simulations_refuse_rates_whose_times_leave_the_float_range(sim, rates):
+    args = (rates, 10.0, 100) if "ttl" in sim.__name__ else (rates, 1, 100)
+    with pytest.raises(ValueError, match=r'"rates_per_s" must be simulable'):
+        sim(*args, rng=0)
+
+
+def test_ragged_rates_are_a_type_error():
+    with pytest.raises(TypeError, match=r'"invocation_rate_per_s" must be an array of numbers'):
+        sv.ttl_warm_probability([[1.0], [2.0, 3.0]], 1.0)

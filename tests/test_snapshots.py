@@ -381,3 +381,15 @@ def test_chunks_in_has_a_documented_upper_bound():
 
 def test_snapstart_flag_accepts_numpy_bools():
     assert sn.cold_start_breakdown(snapstart=np.True_, rng=1) == sn.cold_start_breakdown(snapstart=True, rng=1)
+
+
+@pytest.mark.parametrize("tokens, message", [([[1], [2, 3]], r"got list"), ([True, 3], r"got a bool inside"),
+                                             ("123", r"got str")])
+def test_find_duplicate_tokens_refuses_ragged_bools_and_strings(tokens, message):
+    with pytest.raises(TypeError, match=r'"tokens" must be an array of integers, ' + message):
+        sn.find_duplicate_tokens(tokens)
+
+
+def test_jitter_sigma_is_bounded():
+    with pytest.raises(ValueError, match=r'"jitter_sigma" must be <= 10, got 183.0'):
+        sn.simulate_invocations(jitter_sigma=183.0, rng=0)  # e^(183 z) overflowed to inf latencies

@@ -420,3 +420,32 @@ def test_tcp_rto_refuses_min_above_max():
     with pytest.raises(ValueError, match=r'"rto_min_us" must be <= "rto_max_us", got rto_min_us=1000000.0'):
         srd.tcp_rto_us(60, 20, rto_min_us=1e6, rto_max_us=1.0)  # returned 1.0
     assert srd.tcp_rto_us(1e308, 1e308, backoffs=64) == 120_000_000.0  # overflow to inf is capped
+
+
+def test_event_budget_error_is_a_value_error_naming_the_loss():
+    with pytest.raises(ValueError, match=r"exceeded .* events; is loss_probability \(0.999999\) too close to 1"):
+        srd.simulate_transfers("srd", n_messages=50, n_paths=8, loss_probability=0.999999, rng=1)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("mtu_bytes", 10**400, r'"mtu_bytes" must be <= 65536'),
+    ("message_size_bytes", 2**26 + 1, r'"message_size_bytes" must be <= 67108864'),
+    ("link_rate_gbps", 5e-324, r'"link_rate_gbps" must lie in \[1e-06, 1e\+12\], got 5e-324'),
+    ("base_rtt_us", 1e300, r'"base_rtt_us" must lie in \[1e-06, 1e\+12\]'),
+    ("failure_duration_us", 1e13, r'"failure_duration_us" must lie in \[0, 1e\+12\]'),
+])
+def test_scenario_bounds(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        srd.make_scenario(8, **{field: value})
+
+
+def test_scenario_packets_per_message_bound():
+    with pytest.raises(ValueError, match=r'at most 65536 packets per message, got 1048576'):
+        srd.make_scenario(8, message_size_bytes=2**20, mtu_bytes=1)
+
+
+def test_load_sweep_checks_loads_and_percentiles():
+    with pytest.raises(ValueError, match=r'"loads"\[0\]: "offered_load" must be > 0'):
+        srd.load_sweep([0.0], n_messages=10, n_paths=4, loss_probability=0.0, progress=False)
+    with pytest.raises(ValueError, match=r'"percentiles" must lie in \[0, 100\], got 101.0'):
+        srd.load_sweep([0.2], n_messages=10, n_paths=4, loss_probability=0.0, percentiles=(101,), progress=False)
