@@ -267,6 +267,8 @@ def check_percentiles(name: str, value: Any, *, allow_100: bool = True) -> tuple
     """
     if isinstance(value, (str, bytes)) or not (isinstance(value, Iterable) or _is_real(value)):
         raise TypeError(f'"{name}" must be an iterable of percentiles, got {_show(value)}')
+    if isinstance(value, Iterable) and not isinstance(value, (list, tuple, np.ndarray)):
+        value = list(value)  # a generator or a range
     out = tuple(check_array(name, value, ndim=None, allow_empty=True).ravel().tolist())
     for q in out:
         if q < 0 or q > 100 or (q == 100 and not allow_100):
