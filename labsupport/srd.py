@@ -339,7 +339,7 @@ class Scenario:
     base_rtt_us : float, default=50.0
         Propagation round-trip time, in microseconds (one way is half).
     offered_load : float, default=0.2
-        Poisson message arrivals at this fraction of the NIC rate, in (0, 1).
+        Poisson message arrivals at this fraction of the NIC rate, in [1e-6, 1).
     n_connections : int, default=8
         TCP connections (flows) the messages are spread over; SRD uses it only with ``spray=False``.
     tcp_window_packets : int, default=16
@@ -389,7 +389,7 @@ class Scenario:
 
     Notes
     -----
-    Bounds (enforced on construction): every time in µs and every rate in Gbit/s lies in
+    Bounds (enforced on construction): ``offered_load`` lies in [1e-6, 1); every time in µs and every rate in Gbit/s lies in
     [1e-6, 1e12] (times that may be 0 in [0, 1e12]); every count is at most 2**20, ``message_size_bytes`` at
     most 2**26 (64 MiB) and ``mtu_bytes`` at most 65,536, with at most 65,536 packets per message. Beyond
     these the simulation's arithmetic would leave the float range, or its event count the machine.
@@ -479,6 +479,8 @@ def _check_fields(values: dict) -> dict:
         load = check_positive("offered_load", values["offered_load"])
         if load >= 1:
             raise ValueError(f'"offered_load" must be in (0, 1), got {load!r}')
+        if load < _FLOAT_RANGE[0]:  # gaps between messages of 1/load message times would leave the float range
+            raise ValueError(f'"offered_load" must be >= {_FLOAT_RANGE[0]:g}, got {load!r}')
         values["offered_load"] = load
     if "hot_path_rate_share" in values:
         share = check_positive("hot_path_rate_share", values["hot_path_rate_share"])

@@ -449,3 +449,8 @@ def test_load_sweep_checks_loads_and_percentiles():
         srd.load_sweep([0.0], n_messages=10, n_paths=4, loss_probability=0.0, progress=False)
     with pytest.raises(ValueError, match=r'"percentiles" must lie in \[0, 100\], got 101.0'):
         srd.load_sweep([0.2], n_messages=10, n_paths=4, loss_probability=0.0, percentiles=(101,), progress=False)
+
+
+def test_offered_load_has_a_lower_bound():
+    with pytest.raises(ValueError, match=r'"loads"\[0\]: "offered_load" must be >= 1e-06, got 5e-324'):
+        srd.load_sweep([5e-324], n_messages=10, n_paths=4, loss_probability=0.0, progress=False)
