@@ -5,6 +5,10 @@
 #   make labs    re-execute every lab notebook and store its outputs (after changing labsupport)
 #   make bench   build/test/callback timings and simulator throughput (not part of `make test`)
 #   make fuzz    the Hypothesis property tests with the deep profile (many random inputs; minutes)
+#   make lock    re-pin requirements.txt (the one environment) after changing pyproject.toml's dependencies
+#   make student the student edition: labs without worked answers, a book without solutions
+#   make grade NB=path/to/notebook.ipynb   run a student's notebook and print its score table
+#   make hub-bench  a real JupyterHub on 127.0.0.1 serving 1-8 simulated students: memory, time, capacity
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -13,7 +17,7 @@ NODE_STAMP := node_modules/.installed
 BOOK_FLAGS := -W -n --keep-going
 NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 120
 
-.PHONY: all setup system vendor book book-only labs lab test test-fast fuzz bench check clean
+.PHONY: all setup system vendor book book-only labs lab test test-fast fuzz bench check clean student grade lock hub-bench
 
 all: book
 
@@ -21,12 +25,17 @@ all: book
 system:
 	@bash tools/setup-system.sh
 
-$(STAMP): pyproject.toml
+# requirements.txt pins every package (`make lock` regenerates it from pyproject.toml): the same
+# environment here, in CI and in a Binder / JupyterHub image built by repo2docker.
+$(STAMP): pyproject.toml requirements.txt
 	@bash tools/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.txt -e '.[dev]'
 	touch $@
+
+lock:
+	bash tools/lock.sh
 
 $(NODE_STAMP): package.json package-lock.json
 	@bash tools/setup-system.sh
@@ -63,6 +72,17 @@ test-fast: $(STAMP)
 # `make test` runs tests/test_properties.py with a small derandomized profile; this runs it deep.
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_properties.py -q
+
+# A real JupyterHub on 127.0.0.1 serving classes of 1, 2, 4 and 8 students; prints the capacity figures.
+hub-bench: setup
+	$(BIN)/python tools/hub_bench.py --students $(or $(STUDENTS),1 2 4 8)
+
+student: setup
+	$(BIN)/python tools/student.py
+
+grade: $(STAMP)
+	@test -n "$(NB)" || { echo 'usage: make grade NB=path/to/notebook.ipynb [NB=...]' >&2; exit 2; }
+	$(BIN)/python tools/grade.py $(NB)
 
 bench: setup
 	$(BIN)/python tools/bench.py

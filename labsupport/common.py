@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Iterable
 from typing import Any, Callable, Sequence
 
@@ -19,6 +20,8 @@ __all__ = [
     "DEFAULT_PERCENTILES",
     "LatencySummary",
     "AnswerCheck",
+    "audit_answer_check",
+    "run_sweep",
     "check_finite",
     "check_positive",
     "check_nonnegative",
@@ -525,10 +528,29 @@ class AnswerCheck:
     given: Any
     correct: bool
     hint: str = ""
+    expected: float = field(default=math.nan, repr=False)
+    rel_tol: float = field(default=0.02, repr=False)
+    abs_tol: float = field(default=0.0, repr=False)
+
+    def retry(self, given: Any) -> "AnswerCheck":
+        """The verdict the same check gives to another answer (the course's tests use it to prove that
+        every exercise accepts the right answer and rejects 0, half and double of it).
+
+        Examples
+        --------
+        >>> check = check_answer("mean wait (s)", None, 2.0)
+        >>> bool(check.retry(2.01)), bool(check.retry(1.0))
+        (True, False)
+        """
+        if given is None:
+            return replace(self, given=None, correct=False)
+        given_f = check_finite("given", given)
+        ok = math.isclose(given_f, self.expected, rel_tol=self.rel_tol, abs_tol=self.abs_tol)
+        return replace(self, given=given, correct=ok)
 
     def __str__(self) -> str:
         if self.given is None:
-            return f"{self.name}: no answer yet. Replace None with your answer and run the cell again."
+            return f"{self.name}: no answer yet.\nPut your answer in place of None and run the cell again."
         if self.correct:
             return f"{self.name}: {self.given!r} is right."
         hint = f" Hint: {self.hint}" if self.hint else ""
@@ -579,11 +601,40 @@ def check_answer(name: str, given: Any, expected: float, *, rel_tol: float = 0.0
     expected = check_finite("expected", expected)
     rel_tol = check_nonnegative("rel_tol", rel_tol)
     abs_tol = check_nonnegative("abs_tol", abs_tol)
-    if given is None:
-        return AnswerCheck(name, None, False, hint)
-    given_f = check_finite("given", given)
-    ok = math.isclose(given_f, expected, rel_tol=rel_tol, abs_tol=abs_tol)
-    return AnswerCheck(name, given, ok, hint)
+    check = AnswerCheck(name, None, False, hint, expected, rel_tol, abs_tol).retry(given)
+    if os.environ.get(AUDIT_ENV):
+        audit_answer_check(check)
+    return check
+
+
+#: Set (to anything) in the environment of the course's tests and of ``make labs``: every exercise check
+#: the labs make then proves, as it runs, that it tells the right answer from clearly wrong ones.
+AUDIT_ENV = "LABSUPPORT_AUDIT_EXERCISES"
+
+
+def audit_answer_check(check: AnswerCheck) -> None:
+    """Raise AssertionError unless ``check`` accepts its right answer and rejects 0, half and double.
+
+    A check whose tolerance is too loose teaches nothing (an ``abs_tol`` of 1e-3 around an answer of
+    7e-7 calls 0.0 right). For a right answer of 0 the wrong answers tried are -1 and 1.
+
+    Examples
+    --------
+    >>> audit_answer_check(check_answer("p99 (ms)", None, 23.0))
+    >>> audit_answer_check(check_answer("collision probability", None, 7.1e-7, abs_tol=1e-3))
+    Traceback (most recent call last):
+    ...
+    AssertionError: exercise check 'collision probability' accepts 0 although the right answer is 7.1e-07
+    """
+    if not isinstance(check, AnswerCheck):
+        raise TypeError(f'"check" must be an AnswerCheck (from check_answer), got {check!r}')
+    e = check.expected
+    if not check.retry(e):
+        raise AssertionError(f"exercise check {check.name!r} rejects its own right answer {e!r}")
+    wrong = {"-1": -1.0, "1": 1.0} if e == 0 else {"0": 0.0, "half": e / 2, "double": e * 2}
+    for label, value in wrong.items():
+        if check.retry(value):
+            raise AssertionError(f"exercise check {check.name!r} accepts {label} although the right answer is {e!r}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -608,6 +659,65 @@ def progress(iterable: Iterable, *, total: int | None = None, desc: str = "", en
     from tqdm.auto import tqdm
 
     return tqdm(iterable, total=total, desc=desc, leave=False)
+
+
+def run_sweep(func: Callable[..., Any], jobs: Sequence[tuple], *, executor: Any = None, progress_bar: bool = True,
+              desc: str = "") -> list:
+    """Run ``func(*job)`` for every job, in order, serially or on an executor; return the results in order.
+
+    The course's long sweeps (``queueing.percentiles_vs_utilisation``, ``srd.load_sweep``) give every job its
+    own child seed *before* dispatching, so the results are identical whether the jobs run here, on a
+    process pool or on a Dask cluster, and in whatever order they finish.
+
+    Parameters
+    ----------
+    func : callable
+        A module-level function (an executor may pickle it to another process).
+    jobs : sequence of tuple
+        The positional arguments of each call.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Anything with ``submit(func, *args) -> future`` whose futures have ``result()``; None runs serially.
+    progress_bar : bool, default=True
+        Show a progress bar as results arrive.
+    desc : str, default=""
+        The progress bar's label.
+
+    Returns
+    -------
+    list
+        ``[func(*job) for job in jobs]``.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` is not callable, a job is not a tuple, or ``executor`` has no ``submit``.
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> with ThreadPoolExecutor(2) as pool:
+    ...     run_sweep(pow, [(2, 3), (3, 2)], executor=pool, progress_bar=False)
+    [8, 9]
+    """
+    if not callable(func):
+        raise TypeError(f'"func" must be callable, got {func!r}')
+    if isinstance(jobs, (str, bytes)) or not isinstance(jobs, Iterable):
+        raise TypeError(f'"jobs" must be a sequence of argument tuples, got {jobs!r}')
+    try:
+        jobs = list(jobs)
+    except TypeError:  # an iterable that cannot be iterated, such as a 0-d array
+        raise TypeError(f'"jobs" must be a sequence of argument tuples, got {jobs!r}') from None
+    for job in jobs:
+        if not isinstance(job, tuple):
+            raise TypeError(f'"jobs" must hold tuples of arguments, got {job!r}')
+    progress_bar = check_bool("progress_bar", progress_bar)
+    desc = check_str("desc", desc)
+    if executor is None:
+        return [func(*job) for job in progress(jobs, desc=desc, enabled=progress_bar)]
+    if not callable(getattr(executor, "submit", None)):
+        raise TypeError(f'"executor" must have a submit(func, *args) method, got {executor!r}')
+    futures = [executor.submit(func, *job) for job in jobs]
+    return [f.result() for f in progress(futures, total=len(futures), desc=desc, enabled=progress_bar)]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -676,6 +786,8 @@ class Problem:
 
     def __str__(self) -> str:
         return self.statement
+
+    __repr__ = __str__  # a bare ``problem`` at the end of a lab cell reads as its statement
 
 
 @dataclass(frozen=True)

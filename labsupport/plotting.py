@@ -18,7 +18,8 @@ from matplotlib.ticker import FuncFormatter, NullLocator
 
 from .common import ecdf
 
-__all__ = ["PALETTE", "LINESTYLES", "STYLE", "style", "new_figure", "plot_ccdf", "plot_cdf", "mark_percentiles", "no_minor_ticks"]
+__all__ = ["PALETTE", "LINESTYLES", "STYLE", "style", "new_figure", "plot_ccdf", "plot_cdf", "mark_percentiles",
+           "no_minor_ticks", "diagram_style", "new_diagram", "diagram_box", "diagram_arrow"]
 
 #: Okabe-Ito colour-blind safe palette (black dropped: it vanishes on dark pages if a card is lost).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
@@ -139,3 +140,75 @@ def mark_percentiles(ax, values: dict, *, axis: str = "x", color: str = "#666666
 def percentile_label(q: float) -> str:
     """'p99.9' for 99.9."""
     return f"p{q:g}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Explanatory diagrams (boxes and arrows, no data), drawn for the book's light and dark pages
+# ----------------------------------------------------------------------------------------------
+#: Foreground (text, lines) of a diagram on a light and on a dark page.
+DIAGRAM_INK = {False: "#222222", True: "#e6e6e6"}
+
+
+@contextmanager
+def diagram_style(dark: bool = False) -> Iterator[None]:
+    """Context manager for drawing a diagram on a transparent background in the page's ink.
+
+    The book's ``diagram`` directive (``_ext/diagrams.py``) calls a chapter's ``diagram_*`` function
+    twice, inside ``diagram_style(False)`` and ``diagram_style(True)``, and shows the copy that matches
+    the reader's theme. Diagram functions therefore take their colours from :func:`diagram_box` /
+    :func:`diagram_arrow` (or ``matplotlib.rcParams["text.color"]``), never hard-code black or white.
+    """
+    ink = DIAGRAM_INK[bool(dark)]
+    params = {**STYLE, "figure.facecolor": "none", "axes.facecolor": "none", "savefig.transparent": True,
+              "text.color": ink, "axes.edgecolor": ink, "patch.edgecolor": ink, "font.size": 10}
+    with plt.rc_context(params):
+        yield
+
+
+def new_diagram(width: float, height: float):
+    """An empty diagram canvas ``width`` x ``height`` inches whose data coordinates are inches.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+        No axes, no ticks; (0, 0) is the bottom-left corner, (width, height) the top-right.
+    """
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    return fig, ax
+
+
+def diagram_box(ax, x: float, y: float, w: float, h: float, text: str = "", *, color: int | None = None,
+                fontsize: float = 9, **kwargs: Any):
+    """A rounded box with centred text; ``color`` picks a fill from :data:`PALETTE` (None: no fill).
+
+    The fill is translucent, so the box reads on a light and a dark page; text and edge use the ink of
+    :func:`diagram_style`.
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    ink = matplotlib.rcParams["text.color"]
+    face = (*matplotlib.colors.to_rgb(PALETTE[color % len(PALETTE)]), 0.28) if color is not None else "none"
+    patch = FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0,rounding_size=0.06", facecolor=face,
+                           edgecolor=ink, linewidth=1.0, **kwargs)
+    ax.add_patch(patch)
+    if text:
+        ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=fontsize, color=ink, wrap=False)
+    return patch
+
+
+def diagram_arrow(ax, start: tuple, end: tuple, text: str = "", *, style: str = "-|>", dashed: bool = False,
+                  fontsize: float = 8, color: int | None = None):
+    """An arrow from ``start`` to ``end`` (data coordinates) with an optional label at its middle."""
+    ink = matplotlib.rcParams["text.color"]
+    col = PALETTE[color % len(PALETTE)] if color is not None else ink
+    ax.annotate("", xy=end, xytext=start,
+                arrowprops={"arrowstyle": style, "color": col, "lw": 1.2, "linestyle": "--" if dashed else "-",
+                            "shrinkA": 2, "shrinkB": 2})
+    if text:
+        mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+        ax.text(mx, my, text, ha="center", va="bottom", fontsize=fontsize, color=ink)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -37,8 +38,8 @@ from .common import (
     check_positive,
     check_finite,
     make_rng,
-    progress,
     run_cli,
+    run_sweep,
 )
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "mm1_mean_sojourn",
     "mm1_mean_wait",
     "mm1_sojourn_percentile",
+    "mm1_utilisation_for_percentile",
     "erlang_c",
     "mmc_mean_wait",
     "mmc_mean_sojourn",
@@ -206,6 +208,49 @@ def mm1_sojourn_percentile(arrival_rate: float, service_rate: float, percentile:
     lam, mu, _ = _check_stable(arrival_rate, service_rate)
     q = _check_percentile(percentile)
     return _finite(-math.log1p(-q / 100.0) / (mu - lam), "the percentile", lam, mu)
+
+
+def mm1_utilisation_for_percentile(target: float, service_rate: float, percentile: float) -> float:
+    """The utilisation at which the M/M/1 sojourn time's ``percentile`` equals ``target``.
+
+    Inverts :func:`mm1_sojourn_percentile`: from t_q = -ln(1 - q/100) / (mu - lambda) = target,
+    rho = lambda / mu = 1 - (-ln(1 - q/100)) / (mu * target). It answers "how busy may this server be
+    and still meet a latency target?".
+
+    Parameters
+    ----------
+    target : float
+        The percentile's target value, in the time unit of ``1 / service_rate`` (> 0).
+    service_rate : float
+        mu, per unit time (> 0).
+    percentile : float
+        q, in percent, 0 < q < 100.
+
+    Returns
+    -------
+    float
+        rho, in (0, 1).
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range, or ``target`` is so short that even an idle server misses it
+        (target <= -ln(1 - q/100) / mu).
+
+    Examples
+    --------
+    >>> round(mm1_utilisation_for_percentile(100.0, 1.0, 99.9), 4)
+    0.9309
+    """
+    t = check_positive("target", target)
+    mu = check_positive("service_rate", service_rate)
+    q = _check_percentile(percentile)
+    if q == 0:
+        raise ValueError(f'"percentile" must be in (0, 100) to set a target, got {q!r}')
+    floor = -math.log1p(-q / 100.0) / mu
+    if t <= floor:
+        raise ValueError(f'"target" must exceed the p{q:g} of an idle server ({floor:.4g}), got {t!r}')
+    return 1.0 - floor / t
 
 
 def _check_percentile(percentile: Any) -> float:
@@ -767,7 +812,7 @@ class PercentileSweep:
 
 def percentiles_vs_utilisation(service_rate: float, servers: int, utilisations: Iterable[float], n_customers: int,
                                *, percentiles: Iterable[float] = DEFAULT_PERCENTILES, rng: Any = None,
-                               progress_bar: bool = True) -> PercentileSweep:
+                               progress_bar: bool = True, executor: Any = None) -> PercentileSweep:
     """Sweep utilisation and record sojourn-time percentiles, simulated and in closed form.
 
     Parameters
@@ -786,6 +831,9 @@ def percentiles_vs_utilisation(service_rate: float, servers: int, utilisations: 
         Randomness; each point gets its own child stream.
     progress_bar : bool, default=True
         Show a ``tqdm`` progress bar.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Run the points in parallel (a process pool, a Dask cluster); the result is identical to the serial
+        run with the same ``rng``, because each point's child stream is fixed before dispatch.
 
     Returns
     -------
@@ -813,17 +861,22 @@ def percentiles_vs_utilisation(service_rate: float, servers: int, utilisations: 
     progress_bar = check_bool("progress_bar", progress_bar)
     seed = rng if isinstance(rng, (int, np.integer)) else None
     children = make_rng(rng).spawn(rhos.size)
-    sim = np.empty((rhos.size, len(qs)))
-    theory = np.empty_like(sim)
-    for i in progress(range(rhos.size), desc="utilisation sweep", enabled=progress_bar):
-        lam = rhos[i] * c * mu
-        if not (0 < lam < math.inf):
-            raise ValueError(f'"service_rate" x "servers" x utilisation {float(rhos[i])!r} leaves the float '
+    for rho in rhos.tolist():
+        if not (0 < rho * c * mu < math.inf):
+            raise ValueError(f'"service_rate" x "servers" x utilisation {rho!r} leaves the float '
                              f'range, got service_rate={mu!r}: use a time unit in which the rates are nearer 1')
-        result = simulate_mmc(lam, mu, c, n, children[i])
-        sim[i] = np.percentile(result.sojourn_times, qs)
-        theory[i] = [mmc_sojourn_percentile(lam, mu, c, q) for q in qs]  # k x len(qs) bisections: cheap
+    jobs = [(float(rho) * c * mu, mu, c, n, child, qs) for rho, child in zip(rhos, children)]
+    rows = run_sweep(_sweep_point, jobs, executor=executor, progress_bar=progress_bar, desc="utilisation sweep")
+    sim = np.array([r[0] for r in rows]).reshape(rhos.size, len(qs))
+    theory = np.array([r[1] for r in rows]).reshape(rhos.size, len(qs))
     return PercentileSweep(mu, c, n, seed, rhos, qs, sim, theory)
+
+
+def _sweep_point(lam: float, mu: float, c: int, n: int, rng: np.random.Generator, qs: tuple) -> tuple:
+    """One point of :func:`percentiles_vs_utilisation`: (simulated, closed-form) percentiles."""
+    result = simulate_mmc(lam, mu, c, n, rng)
+    theory = [mmc_sojourn_percentile(lam, mu, c, q) for q in qs]  # len(qs) bisections: cheap
+    return np.percentile(result.sojourn_times, qs), np.array(theory)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -854,12 +907,12 @@ def pose_problem(rng: Any = None) -> Problem:
     arrival_rate = rho * servers / service_time_ms
     percentile = [None, 50.0, 99.0, 99.9][int(rng.integers(4))]
     what = "the mean time in system" if percentile is None else f"the p{percentile:g} of the time in system"
-    statement = (
-        f"Requests arrive at a service as a Poisson stream of {arrival_rate:.4g} per ms.\n"
-        f"It has {servers} identical server(s), first come first served; each request needs an exponentially\n"
-        f"distributed service time with mean {service_time_ms:g} ms.\n"
-        f"What is {what}, in ms?"
-    )
+    fleet = "one server" if servers == 1 else f"{servers} identical servers sharing one queue"
+    statement = textwrap.fill(
+        f"Requests arrive at a service as a Poisson stream of {arrival_rate:.4g} per ms. "
+        f"It has {fleet}, first come first served; each request needs an exponentially "
+        f"distributed service time with a mean of {service_time_ms:g} ms. What is {what}, in ms?",
+        width=68)
     kind = "mmc-mean" if percentile is None else "mmc-percentile"
     return Problem(kind, statement, {"arrival_rate_per_ms": arrival_rate, "service_time_ms": service_time_ms,
                                      "servers": servers, "percentile": percentile})
@@ -894,11 +947,11 @@ def solve(problem: Problem) -> Solution:
         q = p["percentile"]
         value = mmc_sojourn_percentile(lam, mu, c, q)
         if c == 1:
-            lines.append(f"M/M/1: time in system ~ Exponential(mu - lambda = {mu - lam:.4g} per ms)")
+            lines.append(f"M/M/1: time in system ~ Exponential(rate {mu - lam:.4g} per ms)")
             lines.append(f"p{q:g} = -ln(1 - {q / 100:g}) / (mu - lambda) = {value:.4g} ms")
         else:
-            lines.append("time in system = wait + service; solve P(T > t) = "
-                         f"{1 - q / 100:.4g} for t (see mmc_sojourn_survival)")
+            lines.append("time in system T = wait + service; solve")
+            lines.append(f"P(T > t) = {1 - q / 100:.4g} for t (mmc_sojourn_survival)")
             lines.append(f"p{q:g} = {value:.4g} ms")
     return Solution(problem, value, "\n".join(lines))
 

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import textwrap
 import zlib
 from collections import deque
 from dataclasses import dataclass, field, fields, replace
@@ -63,14 +64,15 @@ from .common import (
     check_array,
     check_bool,
     check_choice,
+    check_finite,
     check_int,
     check_nonnegative,
     check_percentiles,
     check_positive,
     check_probability,
     make_rng,
-    progress as _progress,
     run_cli,
+    run_sweep,
     summarize,
 )
 
@@ -87,6 +89,7 @@ __all__ = [
     "simulate_transfers_simpy",
     "LoadSweep",
     "load_sweep",
+    "percentile_ratio",
     "ThroughputResult",
     "single_flow_throughput",
     "tcp_rto_us",
@@ -1365,7 +1368,7 @@ class LoadSweep:
 
 def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: float,
                variants: dict | None = None, percentiles: tuple = (50.0, 99.0, 99.9), rng: Any = None,
-               progress: bool = True, **scenario: Any) -> LoadSweep:
+               progress: bool = True, executor: Any = None, **scenario: Any) -> LoadSweep:
     """Completion-time percentiles of each transport at each offered load (the keynote's EBS figure).
 
     Parameters
@@ -1386,6 +1389,9 @@ def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: f
         Randomness source; every (variant, load) run gets its own child seed.
     progress : bool, default=True
         Show a progress bar.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Run the (variant, load) points in parallel; the result is identical to the serial run with the same
+        ``rng``, because every point's seed is drawn before dispatch.
     **scenario
         :class:`Scenario` attributes shared by every run.
 
@@ -1420,15 +1426,75 @@ def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: f
         _validate(proto, n_messages, n_paths, loss_probability, {**scenario, **overrides})
     seeds = make_rng(rng).integers(0, 2**63 - 1, size=(len(variants), arr.size))
     out = {label: np.zeros((arr.size, len(percentiles))) for label in variants}
-    jobs = [(vi, label, li) for vi, label in enumerate(variants) for li in range(arr.size)]
-    for vi, label, li in _progress(jobs, desc="load sweep", enabled=progress):
-        proto, overrides = variants[label]
-        r = simulate_transfers(proto, n_messages=n_messages, n_paths=n_paths, loss_probability=loss_probability,
-                               rng=int(seeds[vi, li]), **{**scenario, **overrides, "offered_load": float(arr[li])})
-        out[label][li] = np.percentile(r.completion_times_us, percentiles)
+    points = [(label, li) for label in variants for li in range(arr.size)]
+    jobs = [(variants[label][0], n_messages, n_paths, loss_probability, int(seeds[vi, li]),
+             {**scenario, **variants[label][1], "offered_load": float(arr[li])}, tuple(percentiles))
+            for vi, label in enumerate(variants) for li in range(arr.size)]
+    rows = run_sweep(_load_point, jobs, executor=executor, progress_bar=progress, desc="load sweep")
+    for (label, li), row in zip(points, rows):
+        out[label][li] = row
     return LoadSweep(loads=arr, percentiles=tuple(float(q) for q in percentiles), values_us=out,
                      n_messages=n_messages, n_paths=n_paths, loss_probability=float(loss_probability),
                      scenario=dict(scenario), variants=dict(variants))
+
+
+def percentile_ratio(sweep: LoadSweep, load: float, percentile: float, *, numerator: str = "TCP",
+                     denominator: str = "SRD") -> float:
+    """How many times larger one transport's percentile is than another's, at one load of a sweep.
+
+    Parameters
+    ----------
+    sweep : LoadSweep
+        From :func:`load_sweep`.
+    load : float
+        One of ``sweep.loads`` (offered load, fraction of the NIC rate).
+    percentile : float
+        One of ``sweep.percentiles``, in percent.
+    numerator, denominator : str, default "TCP" and "SRD"
+        Labels of ``sweep.values_us``.
+
+    Returns
+    -------
+    float
+        ``values_us[numerator] / values_us[denominator]`` at that load and percentile.
+
+    Raises
+    ------
+    TypeError
+        If ``sweep`` is not a LoadSweep.
+    ValueError
+        If ``load``, ``percentile`` or a label is not in the sweep.
+
+    Examples
+    --------
+    >>> sweep = load_sweep([0.2], n_messages=50, n_paths=8, loss_probability=0.0, rng=1, progress=False)
+    >>> percentile_ratio(sweep, 0.2, 50.0) > 0
+    True
+    """
+    if not isinstance(sweep, LoadSweep):
+        raise TypeError(f'"sweep" must be a LoadSweep from load_sweep, got {sweep!r}')
+    load = check_finite("load", load)
+    percentile = check_finite("percentile", percentile)
+    rows = np.flatnonzero(np.isclose(sweep.loads, load))
+    if rows.size == 0:
+        raise ValueError(f'"load" must be one of the sweep\'s loads {[float(x) for x in sweep.loads]}, got {load!r}')
+    cols = [j for j, q in enumerate(sweep.percentiles) if math.isclose(q, percentile)]
+    if not cols:
+        raise ValueError(f'"percentile" must be one of the sweep\'s percentiles {list(sweep.percentiles)}, '
+                         f'got {percentile!r}')
+    for name, label in (("numerator", numerator), ("denominator", denominator)):
+        if not isinstance(label, str) or label not in sweep.values_us:
+            raise ValueError(f'"{name}" must be one of {list(sweep.values_us)}, got {label!r}')
+    i, j = int(rows[0]), cols[0]
+    return float(sweep.values_us[numerator][i, j] / sweep.values_us[denominator][i, j])
+
+
+def _load_point(protocol: str, n_messages: int, n_paths: int, loss_probability: float, seed: int, scenario: dict,
+                percentiles: tuple) -> np.ndarray:
+    """One point of :func:`load_sweep`: the completion-time percentiles of one run, in microseconds."""
+    r = simulate_transfers(protocol, n_messages=n_messages, n_paths=n_paths, loss_probability=loss_probability,
+                           rng=seed, **scenario)
+    return np.percentile(r.completion_times_us, percentiles)
 
 
 @dataclass(frozen=True)
@@ -1585,20 +1651,24 @@ def pose_problem(rng: Any = None, *, kind: str | None = None) -> Problem:
         m = int(rng.choice([4, 8, 16, 32, 64]))
         n = int(rng.integers(2, m + 1))
         if kind == "collision":
-            text = (f"{n} flows are hashed uniformly at random onto {m} equal-cost paths "
-                    f"(n_flows={n}, n_paths={m}). What is the probability that no two flows share a path?")
+            ask = "What is the probability that no two flows share a path?"
         else:
-            text = (f"{n} flows are hashed uniformly at random onto {m} equal-cost paths "
-                    f"(n_flows={n}, n_paths={m}). How many paths carry at least one flow, on average?")
+            ask = "How many paths carry at least one flow, on average?"
+        text = textwrap.fill(f"{n} flows are hashed uniformly at random onto {m} equal-cost paths. {ask}",
+                             width=68)
         return Problem(kind, text, {"n_flows": n, "n_paths": m})
     srtt = float(rng.choice([40, 60, 100, 250, 500]))
     rttvar = float(rng.choice([10, 20, 50, 100]))
     losses = int(rng.integers(1, 4))
-    text = (f"A TCP connection has srtt_us={srtt:g} and rttvar_us={rttvar:g}; the RTO floor is "
-            f"rto_min_us=200000 (Linux). The last packet of a message is lost {losses} time(s) in a row "
-            f"(n_losses={losses}: the original and every retransmission before copy number {losses + 1}). "
-            f"No duplicate ACKs arrive. How many milliseconds after the original transmission is the "
-            f"copy that finally gets through sent?")
+    lost = "once" if losses == 1 else ("twice in a row" if losses == 2 else f"{losses} times in a row")
+    copies = ("the original" if losses == 1 else
+              "the original and the retransmission" if losses == 2 else
+              f"the original and the first {losses - 1} retransmissions")
+    text = textwrap.fill(
+        f"A TCP connection has a smoothed RTT of {srtt:g} µs and an RTT variation of {rttvar:g} µs; "
+        f"its retransmission timeout has the Linux floor of 200 ms. The last packet of a message is lost "
+        f"{lost} ({copies}), and no duplicate ACKs arrive. How many milliseconds after the "
+        f"original transmission is the copy that finally gets through sent?", width=68)
     return Problem("rto_wait", text, {"srtt_us": srtt, "rttvar_us": rttvar, "n_losses": losses})
 
 
@@ -1630,18 +1700,18 @@ def solve(problem: Problem) -> Solution:
     if kind == "collision":
         n, m = p["n_flows"], p["n_paths"]
         v = ecmp_no_collision_probability(n, m)
-        work = (f"P(no collision) = m!/((m-n)! m^n) = prod_(i=0)^(n-1) (1 - i/m) with n={n}, m={m}\n"
-                f"= {v:.6f}")
+        work = (f"P(no collision) = m! / ((m-n)! m^n) with n = {n}, m = {m}\n"
+                f"= product of (1 - i/m) for i = 0 .. n-1\n= {v:.6g}")
     elif kind == "paths_used":
         n, m = p["n_flows"], p["n_paths"]
         v = expected_paths_used(n, m)
-        work = (f"E[paths used] = m (1 - (1 - 1/m)^n) with n={n}, m={m}\n= {v:.4f} "
-                f"({v / m:.1%} of the paths; 1 - 1/e = {1 - math.exp(-1):.1%} for n = m large)")
+        work = (f"E[paths used] = m (1 - (1 - 1/m)^n) with n = {n}, m = {m}\n= {v:.4f} "
+                f"({v / m:.1%} of the paths;\n1 - 1/e = {1 - math.exp(-1):.1%} for n = m large)")
     else:
         srtt, var, k = p["srtt_us"], p["rttvar_us"], p["n_losses"]
         waits = [tcp_rto_us(srtt, var, backoffs=j) for j in range(k)]
         v = sum(waits) / 1000.0
-        work = (f"RTO = max(200 ms, srtt + 4 rttvar) = max(200 ms, {srtt + 4 * var:g} us) = {waits[0] / 1000:g} ms; "
+        work = (f"RTO = max(200 ms, srtt + 4 rttvar)\n= max(200 ms, {srtt + 4 * var:g} µs) = {waits[0] / 1000:g} ms; "
                 f"each timeout doubles it.\nWaits: " + " + ".join(f"{w / 1000:g}" for w in waits)
                 + f" = {v:g} ms")
     return Solution(problem, float(v), work)

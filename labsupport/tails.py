@@ -15,6 +15,7 @@ Run ``python -m labsupport.tails --seed 3`` for a practice problem and add ``--s
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -648,13 +649,16 @@ def pose_problem(rng: Any = None) -> Problem:
     p_slow = float(rng.choice([0.0001, 0.001, 0.005, 0.01, 0.02]))
     if rng.random() < 0.5:
         fanout = int(rng.choice([10, 20, 50, 100, 200, 1000]))
-        statement = (f"A request fans out to {fanout} leaf servers and must wait for all of them.\n"
-                     f"Each leaf, independently, is slow with probability {p_slow:g}.\n"
-                     "What fraction of requests is slow? (a number between 0 and 1)")
+        statement = textwrap.fill(
+            f"A request fans out to {fanout} leaf servers and must wait for all of them. Each leaf, "
+            f"independently, is slow with probability {p_slow:g}. What fraction of requests is slow? "
+            "(A number between 0 and 1.)", width=68)
         return Problem("fanout-slow", statement, {"p_slow": p_slow, "fanout": fanout})
     target = float(rng.choice([0.01, 0.05, 0.1]))
-    statement = (f"Each leaf server, independently, is slow with probability {p_slow:g}.\n"
-                 f"At most {target:g} of requests may be slow. What is the largest fan-out you can afford?")
+    statement = textwrap.fill(
+        f"Each leaf server, independently, is slow with probability {p_slow:g}. At most a fraction "
+        f"{target:g} of requests ({100 * target:g} %) may be slow. What is the largest fan-out (the "
+        "number of leaves a request waits for) you can afford?", width=68)
     return Problem("fanout-budget", statement, {"p_slow": p_slow, "target": target})
 
 

@@ -20,6 +20,7 @@ quick) and ``HYPOTHESIS_PROFILE=deep`` (``make fuzz``: many more, random example
 """
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import importlib
 import inspect
@@ -213,6 +214,9 @@ def as_keywords(func, call):
             raise NotImplementedError(func)
         else:
             values[name] = value
+    for name, value in values.items():
+        if isinstance(value, concurrent.futures.Executor):  # the example's pool is shut down after its block
+            values[name] = None
     for name, parameter in signature.parameters.items():  # parameters left at their defaults vary too
         if name not in values and parameter.default is not inspect.Parameter.empty:
             values[name] = parameter.default

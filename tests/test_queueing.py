@@ -201,6 +201,43 @@ def test_command_line(capsys):
     assert "mean time in system = " in out
 
 
+# ------------------------------------------------------------------------------ load for a latency target
+@pytest.mark.parametrize("target, mu, pct", [(100.0, 1.0, 99.9), (50.0, 0.5, 99.9), (10.0, 2.0, 50.0)])
+def test_utilisation_for_percentile_inverts_the_percentile(target, mu, pct):
+    rho = q.mm1_utilisation_for_percentile(target, mu, pct)
+    assert 0 < rho < 1
+    # independent check: the percentile at that load, from the closed form, is the target
+    assert q.mm1_sojourn_percentile(rho * mu, mu, pct) == pytest.approx(target, rel=1e-12)
+
+
+def test_utilisation_for_percentile_matches_the_chapter():
+    # chapter exercise: mean service 2 ms, p99.9 below 50 ms -> rho <= 0.72
+    assert q.mm1_utilisation_for_percentile(50.0, 0.5, 99.9) == pytest.approx(0.7237, abs=1e-4)
+    # the lab's exercise: 1 - ln(1000)/100
+    assert q.mm1_utilisation_for_percentile(100.0, 1.0, 99.9) == pytest.approx(1 - math.log(1000) / 100)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(target=0.0, service_rate=1.0, percentile=99.0), r'"target" must be > 0'),
+    (dict(target=1.0, service_rate=-1.0, percentile=99.0), r'"service_rate" must be > 0'),
+    (dict(target=1.0, service_rate=1.0, percentile=100.0), r'"percentile" must be in \[0, 100\)'),
+    (dict(target=1.0, service_rate=1.0, percentile=0.0), r'"percentile" must be in \(0, 100\)'),
+    (dict(target=4.0, service_rate=1.0, percentile=99.0), r'"target" must exceed the p99 of an idle server'),
+])
+def test_utilisation_for_percentile_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        q.mm1_utilisation_for_percentile(**kwargs)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_posed_problems_read_as_plain_english(seed):
+    text = q.pose_problem(seed).statement
+    assert "(s)" not in text and "_" not in text and "=" not in text
+    assert max(len(line) for line in text.splitlines()) <= 70
+    assert "1 identical" not in text
+    assert all(len(line) <= 70 for line in str(q.solve(q.pose_problem(seed))).splitlines())
+
+
 # ------------------------------------------------------------------------------ issue 12: edge regressions
 def test_server_count_is_bounded_instead_of_hanging_or_exhausting_memory():
     with pytest.raises(ValueError, match=r'"servers" must be <= 100000, got 100000000'):

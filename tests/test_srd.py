@@ -348,11 +348,18 @@ def test_loss_close_to_one_is_bounded_not_hung():
 # --------------------------------------------------------------------------------------------
 # pose / solve and the command line
 # --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [3, 4, 7])
 @pytest.mark.parametrize("kind", ["collision", "paths_used", "rto_wait"])
-def test_pose_and_solve(kind):
-    p = srd.pose_problem(7, kind=kind)
-    for value in p.params.values():
-        assert f"={value:g}" in p.statement or f"={value}" in p.statement
+def test_pose_and_solve(kind, seed):
+    p = srd.pose_problem(seed, kind=kind)
+    # the statement is plain English with every parameter echoed (no code such as "n_paths=32")
+    assert "=" not in p.statement and "_" not in p.statement and "(s)" not in p.statement
+    for name, value in p.params.items():
+        if name == "n_losses":
+            assert {1: "lost once", 2: "lost twice"}.get(value, f"lost {value} times") in p.statement
+        else:
+            assert f"{value:g}" in p.statement
+    assert max(len(line) for line in p.statement.splitlines()) <= 70
     sol = srd.solve(p)
     if kind == "collision":
         assert sol.value == srd.ecmp_no_collision_probability(p.params["n_flows"], p.params["n_paths"])
@@ -384,6 +391,35 @@ def test_tcp_stays_on_a_failed_path_unless_it_rehashes():
     assert moved.connection_paths[0] != 0
     assert 200_000.0 <= moved.completion_times_us.max() < 400_000.0
     assert moved.all_delivered_intact and stuck.all_delivered_intact
+
+
+# --------------------------------------------------------------------------------------------
+# percentile_ratio: the teal-line lab's exercise asks for it
+# --------------------------------------------------------------------------------------------
+def _tiny_sweep():
+    return srd.load_sweep([0.2, 0.4], n_messages=60, n_paths=8, loss_probability=0.0, rng=3, progress=False)
+
+
+def test_percentile_ratio_reads_the_sweep():
+    sweep = _tiny_sweep()
+    for i, load in enumerate(sweep.loads):
+        for j, q in enumerate(sweep.percentiles):
+            expected = sweep.values_us["TCP"][i, j] / sweep.values_us["SRD"][i, j]
+            assert srd.percentile_ratio(sweep, float(load), q) == pytest.approx(expected, rel=1e-12)
+            assert srd.percentile_ratio(sweep, float(load), q, numerator="SRD", denominator="TCP") == \
+                pytest.approx(1 / expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(sweep="sweep", load=0.2, percentile=99.0), TypeError, r'"sweep" must be a LoadSweep'),
+    (dict(load=0.3, percentile=99.0), ValueError, r'"load" must be one of the sweep.s loads .*got 0.3'),
+    (dict(load=0.2, percentile=95.0), ValueError, r'"percentile" must be one of .*got 95.0'),
+    (dict(load=0.2, percentile=99.0, numerator="UDP"), ValueError, r'"numerator" must be one of .*UDP'),
+])
+def test_percentile_ratio_bad_input(kwargs, error, message):
+    kwargs.setdefault("sweep", _tiny_sweep())
+    with pytest.raises(error, match=message):
+        srd.percentile_ratio(**kwargs)
 
 
 # ------------------------------------------------------------------------------ issue 12: edge regressions

@@ -99,3 +99,18 @@ def test_callback_timing_is_recorded():
     start = time.perf_counter()
     lab.controls["spray"].value = False
     assert 0 < lab.last_callback_s <= time.perf_counter() - start + 1e-3
+
+
+def test_pinning_vs_spraying_diagram_draws_in_both_page_styles():
+    from matplotlib.figure import Figure
+
+    from labsupport.plotting import DIAGRAM_INK, diagram_style
+
+    for dark in (False, True):
+        with diagram_style(dark):
+            fig = ui.diagram_pinning_vs_spraying()
+        assert isinstance(fig, Figure)
+        texts = [t.get_text() for t in fig.axes[0].texts]
+        assert "sender" in texts and "receiver" in texts
+        assert sum(t.startswith("spine") for t in texts) == 8  # four paths in each of the two rows
+        assert all(t.get_color() == DIAGRAM_INK[dark] for t in fig.axes[0].texts)  # ink follows the page

@@ -134,6 +134,15 @@ def test_command_line(capsys):
     assert "# python -m labsupport.tails --seed 2" in out and "leaf" in out
 
 
+
+@pytest.mark.parametrize("seed", range(10))
+def test_posed_problems_read_as_plain_english(seed):
+    problem = t.pose_problem(seed)
+    assert "(s)" not in problem.statement and "_" not in problem.statement
+    for text in (problem.statement, str(t.solve(problem))):
+        assert max(len(line) for line in text.splitlines()) <= 70
+
+
 # ------------------------------------------------------------------------------ issue 12: edge regressions
 @pytest.mark.parametrize("p_slow, target", [(1e-13, 0.5), (1e-12, 0.5), (1e-9, 0.01), (0.001, 0.05), (5e-324, 0.1)])
 def test_fanout_budget_is_exact_at_tiny_probabilities(p_slow, target):

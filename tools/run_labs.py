@@ -8,6 +8,7 @@ after any change to labsupport run `make labs` and commit the notebooks it rewri
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,8 @@ def run(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
+    # Every exercise check proves as it runs that it rejects 0, half and double (see conftest.py).
+    os.environ.setdefault("LABSUPPORT_AUDIT_EXERCISES", "1")
     paths = [Path(a) for a in argv] or sorted((ROOT / "labs").glob("*.ipynb"))
     if not paths:
         print("no notebooks found under labs/", file=sys.stderr)

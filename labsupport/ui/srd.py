@@ -11,12 +11,15 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import srd
-from ..plotting import PALETTE, new_figure, plot_ccdf
+import matplotlib
+
+from ..plotting import PALETTE, diagram_arrow, diagram_box, new_diagram, new_figure, plot_ccdf
 from . import LabWidget
 
 __all__ = [
     "TCP_COLOR",
     "SRD_COLOR",
+    "diagram_pinning_vs_spraying",
     "draw_ecmp",
     "compare_transports",
     "draw_completion",
@@ -28,10 +31,65 @@ __all__ = [
     "LABS",
 ]
 
+#: TCP's and SRD's places in the course palette (diagram boxes take a palette index).
+TCP_INDEX, SRD_INDEX = 1, 2
 #: TCP's colour in every SRD figure.
-TCP_COLOR = PALETTE[1]
+TCP_COLOR = PALETTE[TCP_INDEX]
 #: SRD's colour: the keynote's teal line.
-SRD_COLOR = PALETTE[2]
+SRD_COLOR = PALETTE[SRD_INDEX]
+
+
+def diagram_pinning_vs_spraying():
+    """Diagram: ECMP pins a TCP flow to one path; SRD sprays the same flow over every path.
+
+    Two rows over the same four-path fabric, with one path's link failed. Top: every packet of the TCP
+    connection hashes to the failed path and waits for retransmission timeouts. Bottom: SRD spreads the
+    packets over the paths, avoids the failed one and resends a lost packet on another path. Used by the
+    chapter "SRD" (``diagram`` directive); boxes and arrows only, no data.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> len(diagram_pinning_vs_spraying().axes)
+    1
+    """
+    fig, ax = new_diagram(6.4, 4.6)
+    ink = matplotlib.rcParams["text.color"]
+    paths_y = (0.0, 0.42, 0.84, 1.26)  # offsets of the four spine switches within a row
+    failed = 2                          # the spine whose link is down (drawn with a cross)
+    rows = ((2.35, "TCP over ECMP: the flow's 5-tuple hashes to one path", TCP_INDEX, "pinned"),
+            (0.1, "SRD: the flow's packets are sprayed over every working path", SRD_INDEX, "sprayed"))
+    for base, title, colour, mode in rows:
+        ax.text(0.1, base + 1.95, title, ha="left", va="center", fontsize=10.5, fontweight="bold")
+        diagram_box(ax, 0.1, base + 0.5, 1.2, 0.7, "sender", color=colour, fontsize=11)
+        diagram_box(ax, 5.1, base + 0.5, 1.2, 0.7, "receiver", color=colour, fontsize=11)
+        for k, dy in enumerate(paths_y):
+            y = base + 0.08 + dy
+            diagram_box(ax, 2.75, y, 0.9, 0.3, f"spine {k + 1}", color=None, fontsize=9.5)
+            mid = y + 0.15
+            used = (k == failed) if mode == "pinned" else (k != failed)
+            style = dict(color=colour) if used else dict(dashed=True)
+            diagram_arrow(ax, (1.3, base + 0.85), (2.75, mid), **style)
+            if k == failed:
+                ax.plot([3.95, 4.25], [mid - 0.12, mid + 0.12], color=PALETTE[TCP_INDEX], lw=2, ls="-")
+                ax.plot([3.95, 4.25], [mid + 0.12, mid - 0.12], color=PALETTE[TCP_INDEX], lw=2, ls="-")
+                ax.plot([3.65, 3.95], [mid, mid], color=ink, lw=1.0, ls="--")
+                ax.plot([4.25, 5.1], [mid, base + 0.85], color=ink, lw=1.0, ls="--")
+            else:
+                diagram_arrow(ax, (3.65, mid), (5.1, base + 0.85), **style)
+        if mode == "pinned":
+            ax.text(4.6, base + 1.62, "failed link: every copy is lost;\nwait 200 ms, 400 ms, ...",
+                    ha="center", va="center", fontsize=9.5)
+            ax.text(1.95, base + 0.05, "other paths idle", ha="center", va="center", fontsize=9.5)
+        else:
+            ax.text(4.6, base + 1.62, "lost packet: resent on another\npath after about 300 µs",
+                    ha="center", va="center", fontsize=9.5)
+            ax.text(1.95, base + 0.05, "out-of-order arrival is fine", ha="center", va="center", fontsize=9.5)
+    ax.plot([0.1, 6.3], [2.3, 2.3], color=ink, lw=0.6, alpha=0.5)
+    return fig
 
 
 def _color(label: str, i: int) -> str:

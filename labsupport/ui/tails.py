@@ -8,10 +8,30 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import tails as t
-from ..plotting import PALETTE, new_figure, no_minor_ticks, plot_ccdf
+from ..plotting import PALETTE, diagram_arrow, diagram_box, new_diagram, new_figure, no_minor_ticks, plot_ccdf
 from . import LabWidget
 
-__all__ = ["draw_fanout_curve", "draw_hedging", "draw_tails", "tails_lab", "LABS"]
+__all__ = ["diagram_fanout", "draw_fanout_curve", "draw_hedging", "draw_tails", "tails_lab", "LABS"]
+
+
+def diagram_fanout():
+    """Diagram: a root fans a request out to N leaves and must wait for the slowest one.
+
+    Used by the chapter "Measuring performance" (``diagram`` directive); no data, boxes and arrows only.
+    """
+    fig, ax = new_diagram(7.0, 2.6)
+    diagram_box(ax, 0.2, 1.05, 1.3, 0.5, "client", color=None)
+    diagram_box(ax, 2.1, 1.05, 1.3, 0.5, "root", color=0)
+    diagram_arrow(ax, (1.5, 1.3), (2.1, 1.3), "request")
+    leaves = [(4.3, 2.0, "leaf 1: 10 ms", 2), (4.3, 1.3, "leaf 2: 12 ms", 2), (4.3, 0.6, "leaf N: 1 s", 1)]
+    for x, y, label, colour in leaves:
+        diagram_box(ax, x, y - 0.22, 1.6, 0.44, label, color=colour)
+        diagram_arrow(ax, (3.4, 1.3), (x, y))
+    ax.text(5.1, 0.98, "...", ha="center", va="center", fontsize=12)
+    ax.text(6.05, 0.6, "slowest\nleaf sets\nthe latency", ha="left", va="center", fontsize=8)
+    ax.text(3.9, 0.12, "each leaf is slow with probability p: the request is slow with probability 1 - (1 - p)^N",
+            ha="center", va="bottom", fontsize=8)
+    return fig
 
 
 def draw_fanout_curve(ax, p_slow: float, fanout: int, simulated: float | None = None) -> None:
