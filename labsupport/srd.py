@@ -223,7 +223,7 @@ def expected_paths_used(n_flows: int, n_paths: int) -> float:
     m = check_int("n_paths", n_paths, minimum=1, maximum=MAX_ECMP_PATHS)
     if m == 1:
         return 1.0 if n > 0 else 0.0
-    log_keep = math.log1p(-1.0 / m)
+    log_keep = float(np.log1p(-1.0 / m))
     if n < 2**53:
         exponent = n * log_keep
     else:  # n too large for a float product: exact rational product, -inf when beyond the float range
@@ -231,7 +231,7 @@ def expected_paths_used(n_flows: int, n_paths: int) -> float:
             exponent = float(Fraction(n) * Fraction(log_keep))
         except OverflowError:
             exponent = -math.inf
-    return float(m * -math.expm1(exponent))
+    return float(m * -np.expm1(exponent))
 
 
 @dataclass(frozen=True)
