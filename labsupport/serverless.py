@@ -25,6 +25,8 @@ tests as a statistical cross-check and by ``benchmarks/bench_serverless.py``.
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +42,7 @@ from .common import (
     check_int,
     check_nonnegative,
     check_positive,
+    check_probability,
     make_rng,
     run_cli,
 )
@@ -51,6 +54,8 @@ __all__ = [
     "zipf_rates",
     "ttl_warm_probability",
     "ttl_mean_warm_environments",
+    "ttl_cold_start_probability",
+    "ttl_keep_alive_for",
     "che_characteristic_time",
     "che_approximation",
     "che_hit_ratio",
@@ -60,6 +65,8 @@ __all__ = [
     "simulate_ttl_pool_simpy",
     "slots_per_host",
     "density_sweep",
+    "fleet_slots",
+    "hosts_to_hold",
     "pose_problem",
     "solve",
     "main",
@@ -346,6 +353,74 @@ def ttl_mean_warm_environments(rates_per_s: Any, keep_alive_s: float) -> float:
     keep_alive_s = check_nonnegative("keep_alive_s", keep_alive_s)
     with np.errstate(over="ignore"):
         return float(np.sum(-np.expm1(-rates * keep_alive_s)))
+
+
+def ttl_cold_start_probability(invocation_rate_per_s: float, keep_alive_s: float) -> float:
+    """Probability that an invocation is a cold start under a fixed keep-alive: ``exp(-lambda * T)``.
+
+    The complement of :func:`ttl_warm_probability`, for one function.
+
+    Parameters
+    ----------
+    invocation_rate_per_s : float
+        Invocation rate of the function, in invocations per second (finite, >= 0).
+    keep_alive_s : float
+        How long an idle environment is kept, in seconds (finite, >= 0).
+
+    Returns
+    -------
+    float
+        Cold-start probability, between 0 and 1.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If an argument is negative or not finite.
+
+    Examples
+    --------
+    >>> round(ttl_cold_start_probability(1 / 3600, 600.0), 4)   # once an hour, 10-minute keep-alive
+    0.8465
+    """
+    rate = check_nonnegative("invocation_rate_per_s", invocation_rate_per_s)
+    keep_alive_s = check_nonnegative("keep_alive_s", keep_alive_s)
+    return float(math.exp(-rate * keep_alive_s))
+
+
+def ttl_keep_alive_for(invocation_rate_per_s: float, warm_probability: float) -> float:
+    """The keep-alive that makes a fraction ``warm_probability`` of invocations warm: ``-ln(1 - p) / lambda``.
+
+    The inverse of :func:`ttl_warm_probability` in the keep-alive.
+
+    Parameters
+    ----------
+    invocation_rate_per_s : float
+        Invocation rate of the function, in invocations per second (finite, > 0).
+    warm_probability : float
+        Target warm fraction, in [0, 1).
+
+    Returns
+    -------
+    float
+        Keep-alive in seconds.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a real number.
+    ValueError
+        If the rate is not positive or the probability is outside [0, 1).
+
+    Examples
+    --------
+    >>> round(ttl_keep_alive_for(1 / 3600, 0.5) / 60, 1)   # minutes, for a function invoked once an hour
+    41.6
+    """
+    rate = check_positive("invocation_rate_per_s", invocation_rate_per_s)
+    p = check_probability("warm_probability", warm_probability, allow_one=False)
+    return float(-math.log1p(-p) / rate)
 
 
 def _check_capacity(capacity: Any) -> int:
@@ -882,6 +957,81 @@ def slots_per_host(host_memory_mib: float, function_memory_mib: float, overhead_
     return int(math.floor(slots + 1e-9))
 
 
+def fleet_slots(n_hosts: int, host_memory_mib: float, function_memory_mib: float, overhead_mib: float) -> int:
+    """How many environments a fleet of identical hosts holds: ``n_hosts * slots_per_host(...)``.
+
+    Parameters
+    ----------
+    n_hosts : int
+        Hosts in the fleet (>= 1).
+    host_memory_mib : float
+        Host memory available to environments, in MiB (> 0).
+    function_memory_mib : float
+        Guest memory of one environment, in MiB (> 0).
+    overhead_mib : float
+        Memory the virtual machine monitor adds per environment, in MiB (>= 0).
+
+    Returns
+    -------
+    int
+        Environments the fleet holds.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument is out of range (see :func:`slots_per_host`).
+
+    Examples
+    --------
+    >>> fleet_slots(10, 65536, 128, 5), fleet_slots(10, 65536, 128, 131)
+    (4920, 2530)
+    """
+    n_hosts = check_int("n_hosts", n_hosts, minimum=1)
+    return n_hosts * slots_per_host(host_memory_mib, function_memory_mib, overhead_mib)
+
+
+def hosts_to_hold(n_functions: int, host_memory_mib: float, function_memory_mib: float,
+                  overhead_mib: float) -> int:
+    """The fewest hosts that keep one environment of each of ``n_functions`` functions warm.
+
+    ``ceil(n_functions / slots_per_host(...))``.
+
+    Parameters
+    ----------
+    n_functions : int
+        Functions to hold (>= 1).
+    host_memory_mib : float
+        Host memory available to environments, in MiB (> 0).
+    function_memory_mib : float
+        Guest memory of one environment, in MiB (> 0).
+    overhead_mib : float
+        Memory the virtual machine monitor adds per environment, in MiB (>= 0).
+
+    Returns
+    -------
+    int
+        Number of hosts.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If an argument is out of range, or not even one environment fits on a host.
+
+    Examples
+    --------
+    >>> hosts_to_hold(4000, 65536, 128, 5), hosts_to_hold(4000, 65536, 128, 131)
+    (9, 16)
+    """
+    n_functions = check_int("n_functions", n_functions, minimum=1)
+    slots = slots_per_host(host_memory_mib, function_memory_mib, overhead_mib)
+    if slots == 0:
+        raise ValueError(f'"host_memory_mib" must hold at least one environment of '
+                         f'{function_memory_mib!r} + {overhead_mib!r} MiB, got {host_memory_mib!r}')
+    return -(-n_functions // slots)
+
+
 def density_sweep(rates_per_s: Any, *, host_memory_mib: float, function_memory_mib: float, n_hosts: int,
                   overheads_mib: Any) -> DensityResult:
     """Cold-start ratio of a fleet against the per-VM memory overhead (Che's approximation).
@@ -965,32 +1115,56 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
         # choose the number of functions so that the bend lies between 0 and 2 x function memory
         per_function = fn_mib * float(rng.choice([1.1, 1.25, 1.5, 1.8]))
         n_functions = int(round(n_hosts * host_gib * 1024 / per_function, -1))
-        statement = (f"A fleet of {n_hosts} hosts, each with {host_gib:g} GiB of memory for execution environments, "
-                     f"serves {n_functions} functions, every one invoked now and then. Each environment needs "
-                     f"{fn_mib:g} MiB for the guest plus the VMM's per-VM overhead.\n"
-                     "Above what per-VM overhead (MiB) can the fleet no longer keep one environment per function "
-                     "warm, so that cold starts begin?")
+        statement = _statement(
+            f"A fleet of {n_hosts} hosts, each with {host_gib:g} GiB of memory for execution environments, "
+            f"serves {n_functions:,} functions, every one invoked now and then. Each environment needs "
+            f"{fn_mib:g} MiB for the guest plus the per-VM overhead of the virtual machine monitor.",
+            "Above what per-VM overhead, in MiB, can the fleet no longer keep one environment per function "
+            "warm, so that cold starts begin?")
         return Problem("density", statement, {"host_memory_mib": host_gib * 1024, "function_memory_mib": fn_mib,
                                               "n_hosts": n_hosts, "n_functions": n_functions,
                                               "host_memory_gib": host_gib})
     if kind == "ttl":
         per_minute = float(rng.choice([0.1, 0.2, 0.5, 1.0, 2.0]))
         keep_alive_min = float(rng.choice([1, 5, 10, 15, 20]))
-        statement = (f"A function is invoked as a Poisson process at {per_minute:g} invocations per minute, and "
-                     f"the platform keeps an idle environment warm for {keep_alive_min:g} minutes.\n"
-                     "What fraction of invocations are cold starts?")
+        statement = _statement(
+            f"A function is invoked as a Poisson process at {_count(per_minute, 'invocation')} per minute, "
+            f"and the platform keeps an idle environment warm for {_count(keep_alive_min, 'minute')}.",
+            "What fraction of its invocations are cold starts?")
         return Problem("ttl", statement, {"rate_per_s": per_minute / 60.0, "keep_alive_s": keep_alive_min * 60.0,
                                           "per_minute": per_minute, "keep_alive_min": keep_alive_min})
     n_functions = int(rng.choice([200, 500, 1000]))
     exponent = float(rng.choice([0.6, 0.8, 1.0, 1.2]))
     capacity = int(n_functions * float(rng.choice([0.05, 0.1, 0.2, 0.4])))
     total = float(rng.choice([100.0, 1000.0]))
-    statement = (f"{n_functions} functions share an LRU pool of {capacity} environments. Requests arrive as "
-                 f"independent Poisson processes, {total:g} requests/s in all, with Zipf popularity of exponent "
-                 f"{exponent:g} (rate of the i-th most popular function proportional to i^-{exponent:g}).\n"
-                 "What fraction of requests are cold starts (Che's approximation)?")
+    statement = _statement(
+        f"{n_functions:,} functions share an LRU pool of {capacity} environments. Their invocations are "
+        f"independent Poisson processes, {total:,g} per second in all, with Zipf popularity of exponent "
+        f"{exponent:g}: the rate of the i-th most popular function is proportional to 1/i^{exponent:g}.",
+        "What fraction of the invocations are cold starts, by Che's approximation?")
     return Problem("lru", statement, {"n_functions": n_functions, "exponent": exponent, "capacity": capacity,
                                       "total_rate_per_s": total})
+
+
+def _count(value: float, unit: str) -> str:
+    """``"1 minute"``, ``"5 minutes"``, ``"0.5 invocations"``: a number with its unit, plural unless 1."""
+    return f"{value:g} {unit}" + ("" if value == 1 else "s")
+
+
+#: Width of the lines of a posed problem (they print in a lab's narrow output column).
+_TEXT_WIDTH = 70
+
+
+def _statement(setting: str, question: str) -> str:
+    """A problem statement: the setting and the question, each wrapped to :data:`_TEXT_WIDTH` characters.
+
+    A number stays on the same line as its unit ("512 KiB", "1.5 ms"), and hyphenated words are not split.
+    """
+    def fill(text: str) -> str:
+        glued = re.sub(r"(\d) (?=[A-Za-z%(])", "\\1\u00a0", text)   # no break between a number and its unit
+        return textwrap.fill(glued, _TEXT_WIDTH, break_on_hyphens=False).replace("\u00a0", " ")
+
+    return fill(setting) + "\n" + fill(question)
 
 
 def solve(problem: Problem) -> Solution:
@@ -1021,25 +1195,25 @@ def solve(problem: Problem) -> Solution:
     p = problem.params
     if problem.kind == "ttl":
         warm = ttl_warm_probability(p["rate_per_s"], p["keep_alive_s"])
-        working = (f"lambda*T = {p['per_minute']:g}/min x {p['keep_alive_min']:g} min = "
+        working = (f"λT = {p['per_minute']:g} per minute × {_count(p['keep_alive_min'], 'minute')} = "
                    f"{p['per_minute'] * p['keep_alive_min']:g}\n"
-                   f"warm probability 1 - exp(-lambda*T) = {warm:.4f}\n"
-                   f"cold-start fraction exp(-lambda*T) = {1 - warm:.4f}")
+                   f"warm probability 1 - exp(-λT) = {warm:.4f}\n"
+                   f"cold-start fraction exp(-λT) = {1 - warm:.4f}")
         return Solution(problem, 1.0 - warm, working)
     if problem.kind == "lru":
         rates = zipf_rates(p["n_functions"], p["total_rate_per_s"], p["exponent"])
         che = che_approximation(rates, p["capacity"])
-        working = (f"Solve sum_i (1 - exp(-lambda_i T_C)) = {p['capacity']} for T_C: T_C = "
-                   f"{che.characteristic_time_s:.4g} s\n"
-                   f"hit ratio sum_i lambda_i (1 - exp(-lambda_i T_C)) / sum_i lambda_i = {che.hit_ratio:.4f}\n"
-                   f"cold-start fraction = {1 - che.hit_ratio:.4f}")
+        working = (f"Solve Σ_i (1 - exp(-λ_i T_C)) = {p['capacity']} for T_C: "
+                   f"T_C = {che.characteristic_time_s:.4g} s\n"
+                   f"hit ratio Σ_i λ_i (1 - exp(-λ_i T_C)) / Σ_i λ_i = {che.hit_ratio:.4f}\n"
+                   f"cold-start fraction = 1 - {che.hit_ratio:.4f} = {1 - che.hit_ratio:.4f}")
         return Solution(problem, 1.0 - che.hit_ratio, working)
     if problem.kind == "density":
         per_function = p["n_hosts"] * p["host_memory_mib"] / p["n_functions"]
         bend = per_function - p["function_memory_mib"]
-        working = (f"memory per function = {p['n_hosts']} x {p['host_memory_gib']:g} GiB / {p['n_functions']} = "
-                   f"{per_function:.1f} MiB\n"
-                   f"overhead at the bend = {per_function:.1f} - {p['function_memory_mib']:g} = {bend:.1f} MiB "
+        working = (f"memory per function = {p['n_hosts']} × {p['host_memory_gib']:g} GiB / "
+                   f"{p['n_functions']:,} = {per_function:.1f} MiB\n"
+                   f"overhead at the bend = {per_function:.1f} - {p['function_memory_mib']:g} = {bend:.1f} MiB\n"
                    "(ignoring the rounding down of slots per host)")
         return Solution(problem, bend, working)
     raise ValueError(f'"problem.kind" must be one of \'ttl\', \'lru\', \'density\', got {problem.kind!r}')

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import copy
 import math
+import re
+import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
@@ -55,6 +57,7 @@ __all__ = [
     "DuplicateReport",
     "chunks_in",
     "cold_start_breakdown",
+    "init_ms_for_speedup",
     "expected_lazy_restore_ms",
     "restore_time",
     "restore_time_simpy",
@@ -67,6 +70,8 @@ __all__ = [
     "clone_tokens",
     "find_duplicate_tokens",
     "birthday_collision_probability",
+    "birthday_tokens_for_probability",
+    "birthday_bits_needed",
     "collision_trials",
     "pose_problem",
     "solve",
@@ -509,6 +514,50 @@ def cold_start_breakdown(profile: ColdStartProfile = ColdStartProfile(), *, snap
                           prefetch_concurrency=prefetch_concurrency, cache=cache, n_restores=n_restores, rng=rng)
     return (("VM resume", profile.resume_ms), ("after-restore hooks", profile.after_restore_ms),
             ("waiting for snapshot memory", float(result.waiting_ms.mean())), ("handler", profile.handler_ms))
+
+
+def init_ms_for_speedup(profile: ColdStartProfile, snapstart_ms: float, speedup: float) -> float:
+    """The init time at which a plain cold start takes ``speedup`` times as long as a SnapStart restore.
+
+    A plain cold start is boot + runtime start + code fetch + init + handler; the restore (``snapstart_ms``,
+    e.g. the sum of :func:`cold_start_breakdown` with ``snapstart=True``) does not depend on init. So
+    ``init = speedup * snapstart_ms - (boot + runtime start + code fetch + handler)``.
+
+    Parameters
+    ----------
+    profile : ColdStartProfile
+        Durations of the other parts of a cold start (its ``init_ms`` is ignored).
+    snapstart_ms : float
+        Mean duration of a SnapStart cold start, in ms (> 0).
+    speedup : float
+        Target ratio plain / SnapStart (> 0).
+
+    Returns
+    -------
+    float
+        Init time in ms.
+
+    Raises
+    ------
+    TypeError
+        If ``profile`` is not a ColdStartProfile or a number is not real.
+    ValueError
+        If a number is out of range, or no init time (>= 0) gives this speed-up.
+
+    Examples
+    --------
+    >>> init_ms_for_speedup(ColdStartProfile(), 200.0, 10.0)   # 2000 - (125 + 250 + 300 + 50)
+    1275.0
+    """
+    profile = _check_profile(profile)
+    snapstart_ms = check_positive("snapstart_ms", snapstart_ms)
+    speedup = check_positive("speedup", speedup)
+    rest = profile.vm_boot_ms + profile.runtime_start_ms + profile.code_fetch_ms + profile.handler_ms
+    init = speedup * snapstart_ms - rest
+    if init < 0:
+        raise ValueError(f'"speedup" of {speedup!r} needs a negative init time: a cold start without init '
+                         f'already takes {rest / snapstart_ms:.3g} times the SnapStart time')
+    return float(init)
 
 
 @dataclass(frozen=True)
@@ -1036,6 +1085,81 @@ def birthday_collision_probability(n: Any, bits: Any) -> float:
     return float(-math.expm1(-exponent))
 
 
+def birthday_tokens_for_probability(probability: float, bits: int) -> float:
+    """How many uniform ``bits``-bit tokens make a repeat this likely: ``sqrt(2 * 2**bits * ln(1/(1-p)))``.
+
+    Solves the birthday bound ``1 - exp(-n**2 / (2 * 2**bits)) = p`` for ``n`` (the ``n (n - 1)`` of
+    :func:`birthday_collision_probability` replaced by ``n**2``, which changes ``n`` by about one half).
+
+    Parameters
+    ----------
+    probability : float
+        Target probability of some repeat, in (0, 1).
+    bits : int
+        Token length in bits (1 .. 1024).
+
+    Returns
+    -------
+    float
+        Number of tokens (not rounded).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument has the wrong type or is out of range.
+
+    Examples
+    --------
+    >>> round(birthday_tokens_for_probability(0.5, 24))   # about 1.18 * 2**12
+    4823
+    """
+    p = check_probability("probability", probability, allow_one=False)
+    if p == 0:
+        raise ValueError(f'"probability" must be > 0, got {probability!r}')
+    bits = check_int("bits", bits, minimum=1, maximum=1024)
+    return float(math.sqrt(2.0 * 2.0**bits * -math.log1p(-p)))
+
+
+def birthday_bits_needed(n: int, probability: float) -> int:
+    """The shortest token, in bits, for which ``n`` uniform tokens repeat with probability at most ``p``.
+
+    The smallest ``bits`` with ``birthday_collision_probability(n, bits) <= probability``.
+
+    Parameters
+    ----------
+    n : int
+        Number of tokens ever drawn (>= 2).
+    probability : float
+        Largest acceptable probability of some repeat, in (0, 1).
+
+    Returns
+    -------
+    int
+        Token length in bits.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If an argument has the wrong type or is out of range.
+
+    Examples
+    --------
+    >>> birthday_bits_needed(10**9, 1e-9)    # a billion tokens, one-in-a-billion risk
+    89
+    """
+    n = check_int("n", n, minimum=2)
+    p = check_probability("probability", probability, allow_one=False)
+    if p == 0:
+        raise ValueError(f'"probability" must be > 0, got {probability!r}')
+    # n(n-1)/2^(b+1) <= p is sufficient (1 - exp(-x) <= x); step down while the exact bound still holds
+    bits = max(1, math.ceil(math.log2(n * (n - 1) / (2.0 * p))))
+    while bits > 1 and birthday_collision_probability(n, bits - 1) <= p:
+        bits -= 1
+    while birthday_collision_probability(n, bits) > p:
+        bits += 1
+    return bits
+
+
 def collision_trials(n_tokens: int, bits: int, n_trials: int, *, rng: Any = None) -> float:
     """Fraction of trials in which ``n_tokens`` fresh uniform ``bits``-bit tokens include a repeat.
 
@@ -1111,22 +1235,42 @@ def pose_problem(rng: Any = None, kind: str | None = None) -> Problem:
     if kind == "birthday":
         n = int(rng.choice([1000, 5000, 20000, 100000]))
         bits = int(rng.choice([24, 32, 40, 48]))
-        statement = (f"{n} clones restored from one snapshot each reseed their generator after restore and draw "
-                     f"one {bits}-bit random token.\nWhat is the probability that two clones hold the same token "
-                     "(birthday bound)?")
+        statement = _statement(
+            f"{n:,} clones restored from one snapshot each reseed their random-number generator after the "
+            f"restore and draw one {bits}-bit random token.",
+            "What is the probability that two of the clones hold the same token (use the birthday bound)?")
         return Problem("birthday", statement, {"n": n, "bits": bits})
     mib = float(rng.choice([64, 128, 256, 512]))
     worker = float(rng.choice([0.0, 0.5, 0.8, 0.95]))
     az = float(rng.choice([0.8, 0.9, 0.99]))
     handler = float(rng.choice([20.0, 50.0, 100.0]))
     cache = TieredCache(worker_hit_ratio=worker, az_hit_ratio=az)
-    statement = (f"A restored function touches {mib:g} MiB of its snapshot in {CHUNK_KIB} KiB chunks and does "
-                 f"{handler:g} ms of work. Chunks are loaded lazily, one page fault at a time. A chunk is in the "
-                 f"worker cache with probability {worker:g} ({cache.worker_ms:g} ms), else in the AZ cache with "
-                 f"probability {az:g} ({cache.az_ms:g} ms), else it comes from S3 ({cache.s3_ms:g} ms).\n"
-                 "What is the expected time from resume to the end of the first invocation, in ms?")
+    where = (f"a chunk is never in the worker's cache (a new worker)" if worker == 0 else
+             f"a chunk is in the worker's cache with probability {worker:g} ({cache.worker_ms:g} ms to fetch)")
+    statement = _statement(
+        f"A restored function touches {mib:g} MiB of its snapshot, in chunks of {CHUNK_KIB} KiB, and does "
+        f"{handler:g} ms of work. Chunks are loaded lazily, one page fault at a time: {where}; otherwise it "
+        f"is in the AZ cache with probability {az:g} ({cache.az_ms:g} ms), and otherwise it comes from "
+        f"S3 ({cache.s3_ms:g} ms).",
+        "What is the expected time from the resume to the end of the first invocation, in ms?")
     return Problem("lazy", statement, {"working_set_mib": mib, "worker_hit_ratio": worker, "az_hit_ratio": az,
                                        "handler_ms": handler})
+
+
+#: Width of the lines of a posed problem (they print in a lab's narrow output column).
+_TEXT_WIDTH = 70
+
+
+def _statement(setting: str, question: str) -> str:
+    """A problem statement: the setting and the question, each wrapped to :data:`_TEXT_WIDTH` characters.
+
+    A number stays on the same line as its unit ("512 KiB", "1.5 ms"), and hyphenated words are not split.
+    """
+    def fill(text: str) -> str:
+        glued = re.sub(r"(\d) (?=[A-Za-z%(])", "\\1\u00a0", text)   # no break between a number and its unit
+        return textwrap.fill(glued, _TEXT_WIDTH, break_on_hyphens=False).replace("\u00a0", " ")
+
+    return fill(setting) + "\n" + fill(question)
 
 
 def solve(problem: Problem) -> Solution:
@@ -1156,19 +1300,20 @@ def solve(problem: Problem) -> Solution:
     p = problem.params
     if problem.kind == "birthday":
         prob = birthday_collision_probability(p["n"], p["bits"])
-        working = (f"n(n-1)/2 = {p['n'] * (p['n'] - 1) // 2} pairs, each equal with probability 2^-{p['bits']}\n"
-                   f"P(collision) = 1 - exp(-n(n-1)/(2 * 2^{p['bits']})) = {prob:.4g}")
+        working = (f"n(n - 1)/2 = {p['n'] * (p['n'] - 1) // 2:,} pairs, each equal with probability "
+                   f"2^-{p['bits']}\n"
+                   f"P(repeat) = 1 - exp(-n(n - 1) / (2 × 2^{p['bits']})) = {prob:.4g}")
         return Solution(problem, prob, working)
     if problem.kind == "lazy":
         cache = TieredCache(worker_hit_ratio=p["worker_hit_ratio"], az_hit_ratio=p["az_hit_ratio"])
         n = chunks_in(p["working_set_mib"])
         pw, pa, ps = cache.tier_probabilities
         total = expected_lazy_restore_ms(n, handler_ms=p["handler_ms"], cache=cache)
-        working = (f"chunks = {p['working_set_mib']:g} MiB / {CHUNK_KIB} KiB = {n}\n"
+        working = (f"chunks = {p['working_set_mib']:g} MiB / {CHUNK_KIB} KiB = {n:,}\n"
                    f"P(worker, AZ, S3) = ({pw:.4f}, {pa:.4f}, {ps:.4f})\n"
-                   f"E[chunk] = {pw:.4f} x {cache.worker_ms:g} + {pa:.4f} x {cache.az_ms:g} + {ps:.4f} x "
-                   f"{cache.s3_ms:g} = {cache.mean_chunk_ms:.4f} ms\n"
-                   f"expected time = {p['handler_ms']:g} + {n} x {cache.mean_chunk_ms:.4f} = {total:.1f} ms")
+                   f"E[chunk] = {pw:.4f} × {cache.worker_ms:g} + {pa:.4f} × {cache.az_ms:g}\n"
+                   f"           + {ps:.4f} × {cache.s3_ms:g} = {cache.mean_chunk_ms:.4f} ms\n"
+                   f"expected time = {p['handler_ms']:g} + {n:,} × {cache.mean_chunk_ms:.4f} = {total:.1f} ms")
         return Solution(problem, total, working)
     raise ValueError(f'"problem.kind" must be one of \'birthday\', \'lazy\', got {problem.kind!r}')
 

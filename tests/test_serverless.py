@@ -10,6 +10,7 @@ errors: the approximation's own error is below the sampling noise of these runs.
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import numpy as np
@@ -304,14 +305,15 @@ def test_solve_rejects_unknown_problem():
 def test_solve_ttl_matches_formula():
     problem = sv.pose_problem(4, kind="ttl")
     p = problem.params
-    assert f"{p['per_minute']:g} invocations per minute" in problem.statement
+    unit = "invocation" if p["per_minute"] == 1 else "invocations"
+    assert f"{p['per_minute']:g} {unit} per minute" in " ".join(problem.statement.split())
     assert sv.solve(problem).value == pytest.approx(math.exp(-p["rate_per_s"] * p["keep_alive_s"]))
 
 
 def test_solve_lru_matches_che():
     problem = sv.pose_problem(5, kind="lru")
     p = problem.params
-    assert f"LRU pool of {p['capacity']} environments" in problem.statement
+    assert f"LRU pool of {p['capacity']} environments" in " ".join(problem.statement.split())
     rates = sv.zipf_rates(p["n_functions"], p["total_rate_per_s"], p["exponent"])
     assert sv.solve(problem).value == pytest.approx(1 - sv.che_hit_ratio(rates, p["capacity"]))
 
@@ -320,7 +322,7 @@ def test_solve_density_matches_the_sweep():
     for seed in range(5):
         problem = sv.pose_problem(seed, kind="density")
         p = problem.params
-        assert f"{p['n_functions']} functions" in problem.statement
+        assert f"{p['n_functions']:,} functions" in " ".join(problem.statement.split())
         bend = sv.solve(problem).value
         assert 0 < bend < 2 * p["function_memory_mib"]
         rates = np.ones(p["n_functions"])
@@ -342,6 +344,57 @@ def test_cli_without_solve_hides_answer(capsys):
     assert sv.main(["--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert sv.solve(sv.pose_problem(np.random.default_rng(3))).working not in out and "--solve" in out
+
+
+# ------------------------------------------------------------------ helpers the labs' exercises call
+def test_ttl_cold_start_probability_is_the_complement_of_the_warm_probability():
+    for rate, keep_alive in ((1 / 3600, 600.0), (2.0, 0.1), (0.0, 5.0), (3.0, 0.0)):
+        assert sv.ttl_cold_start_probability(rate, keep_alive) == pytest.approx(
+            1 - sv.ttl_warm_probability(rate, keep_alive), abs=1e-15)
+    assert sv.ttl_cold_start_probability(1 / 3600, 600.0) == pytest.approx(math.exp(-1 / 6))
+
+
+def test_ttl_keep_alive_for_inverts_the_warm_probability():
+    for rate, p in ((1 / 3600, 0.5), (2.0, 0.9), (0.01, 0.0)):
+        t = sv.ttl_keep_alive_for(rate, p)
+        assert sv.ttl_warm_probability(rate, t) == pytest.approx(p, abs=1e-12)
+    assert sv.ttl_keep_alive_for(1 / 3600, 0.5) == pytest.approx(3600 * math.log(2))
+
+
+def test_ttl_helpers_reject_bad_input():
+    with pytest.raises(ValueError, match=r'"keep_alive_s" must be >= 0'):
+        sv.ttl_cold_start_probability(1.0, -1.0)
+    with pytest.raises(ValueError, match=r'"invocation_rate_per_s" must be > 0'):
+        sv.ttl_keep_alive_for(0.0, 0.5)
+    with pytest.raises(ValueError, match=r'"warm_probability"'):
+        sv.ttl_keep_alive_for(1.0, 1.0)
+
+
+def test_fleet_slots_and_hosts_to_hold_agree_with_slots_per_host():
+    host, fn = 64 * 1024.0, 128.0
+    for overhead in (0.0, 5.0, 131.0, 1000.0):
+        slots = sv.slots_per_host(host, fn, overhead)
+        assert sv.fleet_slots(10, host, fn, overhead) == 10 * slots
+        hosts = sv.hosts_to_hold(4000, host, fn, overhead)
+        assert hosts * slots >= 4000 > (hosts - 1) * slots   # the fewest hosts that hold every function
+    assert (sv.hosts_to_hold(4000, host, fn, 5.0), sv.hosts_to_hold(4000, host, fn, 131.0)) == (9, 16)
+
+
+def test_fleet_helpers_reject_bad_input():
+    with pytest.raises(ValueError, match=r'"n_hosts" must be >= 1, got 0'):
+        sv.fleet_slots(0, 1024.0, 128.0, 5.0)
+    with pytest.raises(ValueError, match=r'"host_memory_mib" must hold at least one environment'):
+        sv.hosts_to_hold(10, 100.0, 128.0, 5.0)
+
+
+def test_posed_problems_read_as_plain_english():
+    for seed in range(30):
+        for kind in ("ttl", "lru", "density"):
+            problem = sv.pose_problem(seed, kind=kind)
+            text = problem.statement + "\n" + sv.solve(problem).working
+            assert max(len(line) for line in text.splitlines()) <= 70, text
+            assert "(s)" not in text and "_s=" not in text and "/s" not in text, text
+            assert not re.search(r"(?<![.\d])1 (minutes|invocations)\b", text), text
 
 
 # ------------------------------------------------------------------------------ issue 12: edge regressions

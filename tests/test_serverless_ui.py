@@ -58,3 +58,24 @@ def test_density_lab_marks_the_chosen_overhead_and_the_bend():
     lab.controls["overhead_mib"].value = 131
     labels = [line.get_label() for line in lab.figure().axes[1].get_lines()]
     assert any(label.startswith("131 MiB:") for label in labels)
+
+
+def test_widgets_start_from_a_named_setting():
+    lab = ui.cache_lab(policy="ttl", keep_alive_s=5.0)
+    assert lab.values()["policy"] == "ttl" and lab.figure().axes[0].get_title().startswith("TTL")
+    assert ui.density_lab(overhead_mib=131).values()["overhead_mib"] == 131
+    with pytest.raises(TypeError, match=r"unknown control 'colour'"):
+        ui.cache_lab(colour="red")
+    with pytest.raises(ValueError, match=r'"capacity" must be between 1 and 2000, got 5000'):
+        ui.cache_lab(capacity=5000)
+    with pytest.raises(ValueError, match=r'"policy" must be one of'):
+        ui.cache_lab(policy="fifo")
+    with pytest.raises(ValueError, match=r'"keep_alive_s" must be between'):
+        ui.cache_lab(keep_alive_s=1e6)
+
+
+def test_cache_diagram_draws_boxes_and_labels():
+    fig = ui.diagram_cache()
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "hit (warm start)" in texts and "miss (cold start)" in texts and "restore snapshot" in texts
+    assert len(fig.axes[0].patches) == 8   # invocation, decision, 2 boot steps, restore, 3 handlers

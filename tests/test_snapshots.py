@@ -334,7 +334,7 @@ def test_solve_rejects_unknown_problem():
 def test_solve_birthday_matches_formula():
     problem = sn.pose_problem(2, kind="birthday")
     p = problem.params
-    assert f"{p['n']} clones" in problem.statement and f"{p['bits']}-bit" in problem.statement
+    assert f"{p['n']:,} clones" in problem.statement and f"{p['bits']}-bit" in problem.statement
     assert sn.solve(problem).value == pytest.approx(-math.expm1(-p["n"] * (p["n"] - 1) / 2 / 2 ** p["bits"]))
 
 
@@ -360,6 +360,60 @@ def test_cli_without_solve_hides_answer(capsys):
     assert sn.main(["--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert sn.solve(sn.pose_problem(np.random.default_rng(3))).working not in out and "--solve" in out
+
+
+# ------------------------------------------------------------------ helpers the labs' exercises call
+def test_birthday_tokens_for_probability_inverts_the_bound():
+    for p, bits in ((0.5, 24), (1e-6, 64), (0.9, 16)):
+        n = sn.birthday_tokens_for_probability(p, bits)
+        assert -math.expm1(-n * n / 2 / 2.0**bits) == pytest.approx(p, rel=1e-9)
+        # the n(n-1) form of the bound differs by about half a token
+        assert abs(sn.birthday_collision_probability(round(n), bits) - p) < 2 * p / n + 1e-12
+    assert sn.birthday_tokens_for_probability(0.5, 24) == pytest.approx(math.sqrt(2 * math.log(2) * 2**24))
+
+
+def test_birthday_tokens_for_probability_agrees_with_measurement():
+    n = round(sn.birthday_tokens_for_probability(0.5, 20))
+    measured = sn.collision_trials(n, 20, 2000, rng=SEED)
+    assert abs(measured - 0.5) < 4 * math.sqrt(0.25 / 2000)
+
+
+def test_birthday_bits_needed_is_the_shortest_safe_token():
+    for n, p in ((10**9, 1e-9), (100_000, 1e-6), (1000, 0.5), (2, 0.25)):
+        bits = sn.birthday_bits_needed(n, p)
+        assert sn.birthday_collision_probability(n, bits) <= p
+        assert bits == 1 or sn.birthday_collision_probability(n, bits - 1) > p
+    assert sn.birthday_bits_needed(10**9, 1e-9) == 89
+
+
+def test_birthday_helpers_reject_bad_input():
+    with pytest.raises(ValueError, match=r'"probability" must be > 0, got 0'):
+        sn.birthday_tokens_for_probability(0.0, 24)
+    with pytest.raises(ValueError, match=r'"probability"'):
+        sn.birthday_bits_needed(100, 1.0)
+    with pytest.raises(ValueError, match=r'"n" must be >= 2, got 1'):
+        sn.birthday_bits_needed(1, 0.1)
+
+
+def test_init_ms_for_speedup_gives_that_speedup():
+    profile = sn.ColdStartProfile()
+    snap_total = sum(ms for _, ms in sn.cold_start_breakdown(profile, snapstart=True, rng=SEED))
+    init = sn.init_ms_for_speedup(profile, snap_total, 10.0)
+    plain = sum(ms for _, ms in sn.cold_start_breakdown(sn.ColdStartProfile(init_ms=init)))
+    assert plain / snap_total == pytest.approx(10.0)
+    with pytest.raises(ValueError, match=r'"speedup" of 1.0 needs a negative init time'):
+        sn.init_ms_for_speedup(profile, snap_total, 1.0)
+    with pytest.raises(TypeError, match=r'"profile"'):
+        sn.init_ms_for_speedup("java", snap_total, 10.0)
+
+
+def test_posed_problems_read_as_plain_english():
+    for seed in range(30):
+        for kind in ("birthday", "lazy"):
+            problem = sn.pose_problem(seed, kind=kind)
+            text = problem.statement + "\n" + sn.solve(problem).working
+            assert max(len(line) for line in text.splitlines()) <= 70, text
+            assert "(s)" not in text and "_ms=" not in text, text
 
 
 # ------------------------------------------------------------------------------ issue 12: edge regressions

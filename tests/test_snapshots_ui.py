@@ -52,3 +52,15 @@ def test_uniqueness_lab_counts_repeats_and_redraws():
     lab.controls["token_bits"].value = 16
     assert "16 bits" in lab.figure().axes[0].get_title()
     assert lab.figure().axes[0].patches[1].get_height() > 0  # short tokens collide even after reseeding
+
+
+def test_widgets_start_from_a_named_setting():
+    assert ui.snapstart_lab(loading="lazy").figure().axes[0].get_title().startswith("lazy")
+    assert ui.loading_lab(worker_hit_ratio=0.0).values()["worker_hit_ratio"] == 0.0
+    assert "24 bits" in ui.uniqueness_lab(token_bits=24).figure().axes[0].get_title()
+
+
+def test_uniqueness_diagram_shows_shared_and_reseeded_tokens():
+    fig = ui.diagram_uniqueness()
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("token 7bee..") == 3 and len({t for t in texts if t.startswith("token")}) == 4

@@ -2,7 +2,9 @@
 
 ``draw_cache`` (lab ``serverless_cache``): per-function and overall cold-start ratios of a keep-alive or LRU
 pool, simulated and from the closed forms. ``draw_density`` (lab ``serverless_firecracker``): per-VM memory
-overhead -> slots per host -> cold-start ratio of a fleet. The models live in :mod:`labsupport.serverless`.
+overhead -> slots per host -> cold-start ratio of a fleet. ``diagram_cache`` (the chapter): an invocation
+is a hit on a warm environment or a miss that boots, or restores, a new one. The models live in
+:mod:`labsupport.serverless`.
 """
 from __future__ import annotations
 
@@ -10,10 +12,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import serverless as sv
-from ..plotting import PALETTE, new_figure, no_minor_ticks
+from ..plotting import PALETTE, diagram_arrow, diagram_box, new_diagram, new_figure, no_minor_ticks
 from . import LabWidget
 
-__all__ = ["draw_cache", "draw_density", "cache_lab", "density_lab", "LABS",
+__all__ = ["diagram_cache", "draw_cache", "draw_density", "cache_lab", "density_lab", "LABS",
            "QEMU_CLASS_OVERHEAD_MIB", "FIRECRACKER_CLASS_OVERHEAD_MIB"]
 
 #: Per-VM overhead of a general-purpose VMM, as reported for QEMU by Agache et al. (~131 MB, taken as MiB).
@@ -27,6 +29,86 @@ _STYLE = {"description_width": "initial"}
 def _slider(cls, description: str, **kwargs):
     """A slider that redraws when released (not while dragging), with room for its label."""
     return cls(description=description, continuous_update=False, style=_STYLE, **kwargs)
+
+
+def start_controls(controls: dict, start: dict) -> dict:
+    """Set the controls named in ``start`` to their starting values, before the widget first draws.
+
+    A lab starts its widget from a named setting that differs from the static figure above it, so the
+    page never shows the same figure twice (``cache_lab(policy="ttl")``).
+
+    Parameters
+    ----------
+    controls : dict of str to ipywidgets.ValueWidget
+        The widget's controls, by keyword.
+    start : dict
+        Keyword -> starting value.
+
+    Returns
+    -------
+    dict
+        ``controls``, with the values set.
+
+    Raises
+    ------
+    TypeError
+        If ``start`` names a control the widget does not have.
+    ValueError
+        If a value lies outside its slider's range or is not one of its dropdown's options.
+
+    Examples
+    --------
+    >>> start_controls({"n": widgets.IntSlider(value=1, min=0, max=9)}, {"n": 5})["n"].value
+    5
+    """
+    for name, value in start.items():
+        if name not in controls:
+            raise TypeError(f'unknown control {name!r}; the controls are {", ".join(sorted(controls))}')
+        control = controls[name]
+        if hasattr(control, "options"):
+            values = [o[1] if isinstance(o, tuple) else o for o in control.options]
+            if value not in values:
+                raise ValueError(f'"{name}" must be one of {values}, got {value!r}')
+        elif isinstance(control, (widgets.FloatLogSlider,)):
+            low, high = control.base ** control.min, control.base ** control.max
+            if not low <= value <= high:
+                raise ValueError(f'"{name}" must be between {low:g} and {high:g}, got {value!r}')
+        elif hasattr(control, "min") and not control.min <= value <= control.max:
+            raise ValueError(f'"{name}" must be between {control.min} and {control.max}, got {value!r}')
+        control.value = value
+    return controls
+
+
+def diagram_cache():
+    """Diagram: an invocation hits a warm environment, or misses and boots (or restores) a new one.
+
+    Used by the chapter "Lambda SnapStart: serverless as a cache" (``diagram`` directive); no data.
+    """
+    fig, ax = new_diagram(5.6, 3.4)   # narrow enough to stay legible on a phone
+    diagram_box(ax, 0.05, 1.45, 0.9, 0.5, "invocation", color=None)
+    diagram_box(ax, 1.13, 1.35, 1.34, 0.7, "warm environment\nin the pool?", color=0, fontsize=8.5)
+    diagram_arrow(ax, (0.95, 1.7), (1.13, 1.7))
+    # hit: straight to the handler
+    diagram_arrow(ax, (1.8, 2.05), (1.8, 2.95), style="-")
+    diagram_arrow(ax, (1.8, 2.95), (4.65, 2.95), "hit (warm start): milliseconds")
+    diagram_box(ax, 4.65, 2.7, 0.9, 0.5, "handler", color=2)
+    # miss without SnapStart: boot, runtime, code, init
+    diagram_arrow(ax, (2.47, 1.5), (2.58, 1.4))
+    ax.text(2.55, 1.62, "miss (cold start)", ha="left", va="bottom", fontsize=8.5)
+    diagram_box(ax, 2.55, 1.05, 0.95, 0.5, "boot microVM,\nstart runtime", color=1, fontsize=8)
+    diagram_box(ax, 3.62, 1.05, 0.88, 0.5, "fetch code,\nrun init", color=1, fontsize=8)
+    diagram_arrow(ax, (3.5, 1.3), (3.62, 1.3))
+    diagram_box(ax, 4.65, 1.05, 0.9, 0.5, "handler", color=2)
+    diagram_arrow(ax, (4.5, 1.3), (4.65, 1.3))
+    ax.text(3.5, 0.97, "seconds for a heavy init", ha="center", va="top", fontsize=8)
+    # miss with SnapStart: restore the snapshot taken after init
+    diagram_arrow(ax, (1.8, 1.35), (1.8, 0.3), style="-")
+    diagram_arrow(ax, (1.8, 0.3), (2.55, 0.3))
+    ax.text(1.7, 0.75, "miss,\nSnapStart", ha="right", va="center", fontsize=8.5)
+    diagram_box(ax, 2.55, 0.05, 1.95, 0.5, "restore snapshot: resume,\nhooks, load memory", color=3, fontsize=8)
+    diagram_box(ax, 4.65, 0.05, 0.9, 0.5, "handler", color=2)
+    diagram_arrow(ax, (4.5, 0.3), (4.65, 0.3))
+    return fig
 
 
 def draw_cache(n_functions: int = 200, exponent: float = 1.0, total_rate_per_s: float = 20.0,
@@ -103,8 +185,13 @@ def draw_cache(n_functions: int = 200, exponent: float = 1.0, total_rate_per_s: 
     return fig
 
 
-def cache_lab() -> LabWidget:
+def cache_lab(**start) -> LabWidget:
     """Widget for :func:`draw_cache`: popularity, policy, capacity and keep-alive.
+
+    Parameters
+    ----------
+    **start
+        Starting values of controls, by :func:`draw_cache` keyword (``policy="ttl"``).
 
     Returns
     -------
@@ -127,7 +214,7 @@ def cache_lab() -> LabWidget:
         values["capacity"] = min(values["capacity"], values["n_functions"])
         return draw_cache(**values)
 
-    return LabWidget(controls, draw)
+    return LabWidget(start_controls(controls, start), draw)
 
 
 def draw_density(overhead_mib: float = FIRECRACKER_CLASS_OVERHEAD_MIB, host_memory_gib: float = 64.0,
@@ -191,8 +278,13 @@ def draw_density(overhead_mib: float = FIRECRACKER_CLASS_OVERHEAD_MIB, host_memo
     return fig
 
 
-def density_lab() -> LabWidget:
+def density_lab(**start) -> LabWidget:
     """Widget for :func:`draw_density`: overhead, host and function memory, fleet and popularity.
+
+    Parameters
+    ----------
+    **start
+        Starting values of controls, by :func:`draw_density` keyword (``overhead_mib=131``).
 
     Returns
     -------
@@ -207,7 +299,7 @@ def density_lab() -> LabWidget:
         "n_functions": _slider(widgets.IntSlider, "functions", value=4000, min=500, max=20000, step=500),
         "exponent": _slider(widgets.FloatSlider, "Zipf exponent", value=1.0, min=0.0, max=2.0, step=0.1),
     }
-    return LabWidget(controls, draw_density)
+    return LabWidget(start_controls(controls, start), draw_density)
 
 
 #: Lab name -> widget factory, discovered by the benchmark runner.

@@ -3,7 +3,8 @@
 ``draw_anatomy`` and ``draw_loading`` (lab ``serverless_snapstart``): where a cold start's time goes with
 and without SnapStart, invocation latency distributions, and lazy vs predictive snapshot loading through
 tiered caches. ``draw_uniqueness`` (lab ``serverless_uniqueness``): duplicate tokens among restored clones,
-with and without an after-restore hook, and the birthday risk of short tokens. The models live in
+with and without an after-restore hook, and the birthday risk of short tokens. ``diagram_uniqueness``
+(the chapter): clones restored from one snapshot share its random-number state. The models live in
 :mod:`labsupport.snapshots`.
 """
 from __future__ import annotations
@@ -12,10 +13,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import snapshots as sn
-from ..plotting import PALETTE, new_figure, no_minor_ticks, plot_ccdf
+from ..plotting import PALETTE, diagram_arrow, diagram_box, new_diagram, new_figure, no_minor_ticks, plot_ccdf
 from . import LabWidget
+from .serverless import start_controls
 
-__all__ = ["draw_anatomy", "draw_loading", "draw_uniqueness", "snapstart_lab", "loading_lab", "uniqueness_lab",
+__all__ = ["diagram_uniqueness", "draw_anatomy", "draw_loading", "draw_uniqueness", "snapstart_lab", "loading_lab", "uniqueness_lab",
            "LABS"]
 
 _STYLE = {"description_width": "initial"}
@@ -26,6 +28,34 @@ _TRIALS = 50
 def _slider(cls, description: str, **kwargs):
     """A slider that redraws when released (not while dragging), with room for its label."""
     return cls(description=description, continuous_update=False, style=_STYLE, **kwargs)
+
+
+def diagram_uniqueness():
+    """Diagram: clones restored from one snapshot share its random-number state unless a hook reseeds them.
+
+    Used by the chapter "Lambda SnapStart: serverless as a cache" (``diagram`` directive); no data.
+    """
+    fig, ax = new_diagram(5.6, 3.0)   # narrow enough to stay legible on a phone
+    diagram_box(ax, 0.02, 1.2, 1.1, 0.6, "init: seed the\nRNG, make an ID", color=0, fontsize=8)
+    diagram_box(ax, 1.27, 1.2, 1.0, 0.6, "snapshot:\nmemory + RNG", color=3, fontsize=8)
+    diagram_arrow(ax, (1.12, 1.5), (1.27, 1.5))
+    rows = (2.35, 1.5, 0.65)
+    plain = ("7bee..", "7bee..", "7bee..")
+    fresh = ("12c4..", "9a0e..", "3f71..")
+    ax.text(3.825, 2.75, "without a hook", ha="center", va="bottom", fontsize=8.5)
+    ax.text(5.075, 2.75, "reseed hook", ha="center", va="bottom", fontsize=8.5)
+    for k, (y, same, own) in enumerate(zip(rows, plain, fresh), start=1):
+        diagram_arrow(ax, (2.27, 1.5), (2.5, y))
+        diagram_box(ax, 2.5, y - 0.2, 0.65, 0.4, f"clone {k}", color=None, fontsize=8)
+        diagram_box(ax, 3.35, y - 0.2, 0.95, 0.4, f"token {same}", color=1, fontsize=8)
+        diagram_arrow(ax, (3.15, y), (3.35, y))
+        diagram_box(ax, 4.6, y - 0.2, 0.95, 0.4, f"token {own}", color=2, fontsize=8)
+        diagram_arrow(ax, (4.3, y), (4.6, y), style="-", dashed=True)
+        ax.text(4.45, y + 0.03, "or", ha="center", va="bottom", fontsize=7.5)
+    ax.text(2.8, 0.05, "every clone draws the same tokens and has the same init-time ID;\n"
+            "a hook that reseeds after the restore fixes the tokens, not the ID",
+            ha="center", va="bottom", fontsize=8)
+    return fig
 
 
 def draw_anatomy(init_ms: float = 2500.0, loading: str = "predictive", worker_hit_ratio: float = 0.9,
@@ -96,8 +126,13 @@ def draw_anatomy(init_ms: float = 2500.0, loading: str = "predictive", worker_hi
     return fig
 
 
-def snapstart_lab() -> LabWidget:
+def snapstart_lab(**start) -> LabWidget:
     """Widget for :func:`draw_anatomy`.
+
+    Parameters
+    ----------
+    **start
+        Starting values of controls, by :func:`draw_anatomy` keyword (``loading="lazy"``).
 
     Returns
     -------
@@ -113,7 +148,7 @@ def snapstart_lab() -> LabWidget:
         "n_invocations": _slider(widgets.IntSlider, "invocations", value=5000, min=1000, max=20000, step=1000),
         "seed": _slider(widgets.IntSlider, "seed", value=0, min=0, max=99),
     }
-    return LabWidget(controls, draw_anatomy)
+    return LabWidget(start_controls(controls, start), draw_anatomy)
 
 
 def draw_loading(working_set_mib: float = 256.0, worker_hit_ratio: float = 0.9, az_hit_ratio: float = 0.9,
@@ -177,8 +212,13 @@ def draw_loading(working_set_mib: float = 256.0, worker_hit_ratio: float = 0.9, 
     return fig
 
 
-def loading_lab() -> LabWidget:
+def loading_lab(**start) -> LabWidget:
     """Widget for :func:`draw_loading`.
+
+    Parameters
+    ----------
+    **start
+        Starting values of controls, by :func:`draw_loading` keyword (``worker_hit_ratio=0.0``).
 
     Returns
     -------
@@ -193,7 +233,7 @@ def loading_lab() -> LabWidget:
         "n_restores": _slider(widgets.IntSlider, "restores", value=300, min=50, max=2000, step=50),
         "seed": _slider(widgets.IntSlider, "seed", value=0, min=0, max=99),
     }
-    return LabWidget(controls, draw_loading)
+    return LabWidget(start_controls(controls, start), draw_loading)
 
 
 def draw_uniqueness(n_clones: int = 300, tokens_per_clone: int = 20, token_bits: int = 64, seed: int = 0):
@@ -255,8 +295,13 @@ def draw_uniqueness(n_clones: int = 300, tokens_per_clone: int = 20, token_bits:
     return fig
 
 
-def uniqueness_lab() -> LabWidget:
+def uniqueness_lab(**start) -> LabWidget:
     """Widget for :func:`draw_uniqueness`.
+
+    Parameters
+    ----------
+    **start
+        Starting values of controls, by :func:`draw_uniqueness` keyword (``token_bits=24``).
 
     Returns
     -------
@@ -268,7 +313,7 @@ def uniqueness_lab() -> LabWidget:
         "token_bits": _slider(widgets.IntSlider, "token bits", value=64, min=8, max=64),
         "seed": _slider(widgets.IntSlider, "seed", value=0, min=0, max=99),
     }
-    return LabWidget(controls, draw_uniqueness)
+    return LabWidget(start_controls(controls, start), draw_uniqueness)
 
 
 #: Lab name -> widget factory, discovered by the benchmark runner.
