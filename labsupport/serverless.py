@@ -1027,8 +1027,8 @@ def hosts_to_hold(n_functions: int, host_memory_mib: float, function_memory_mib:
     n_functions = check_int("n_functions", n_functions, minimum=1)
     slots = slots_per_host(host_memory_mib, function_memory_mib, overhead_mib)
     if slots == 0:
-        raise ValueError(f'"host_memory_mib" must hold at least one environment of '
-                         f'{function_memory_mib!r} + {overhead_mib!r} MiB, got {host_memory_mib!r}')
+        raise ValueError(f'"host_memory_mib" must hold at least one environment of "function_memory_mib" + '
+                         f'"overhead_mib" = {function_memory_mib!r} + {overhead_mib!r} MiB, got {host_memory_mib!r}')
     return -(-n_functions // slots)
 
 

@@ -556,7 +556,10 @@ def init_ms_for_speedup(profile: ColdStartProfile, snapstart_ms: float, speedup:
     init = speedup * snapstart_ms - rest
     if init < 0:
         raise ValueError(f'"speedup" of {speedup!r} needs a negative init time: a cold start without init '
-                         f'already takes {rest / snapstart_ms:.3g} times the SnapStart time')
+                         f'already takes {rest / snapstart_ms:.3g} times the SnapStart time '
+                         f'("snapstart_ms" = {snapstart_ms!r})')
+    if not math.isfinite(init):
+        raise ValueError(f'"speedup" x "snapstart_ms" overflows the float range, got {speedup!r} x {snapstart_ms!r}')
     return float(init)
 
 
@@ -1152,7 +1155,10 @@ def birthday_bits_needed(n: int, probability: float) -> int:
     if p == 0:
         raise ValueError(f'"probability" must be > 0, got {probability!r}')
     # n(n-1)/2^(b+1) <= p is sufficient (1 - exp(-x) <= x); step down while the exact bound still holds
-    bits = max(1, math.ceil(math.log2(n * (n - 1) / (2.0 * p))))
+    # log2 of the integer n(n-1) and of p separately: their ratio overflows for p near 5e-324
+    bits = max(1, math.ceil(math.log2(n * (n - 1)) - 1.0 - math.log2(p)))
+    if bits > 1024:
+        raise ValueError(f'"probability" {p!r} needs more than 1024-bit tokens for n={n}')
     while bits > 1 and birthday_collision_probability(n, bits - 1) <= p:
         bits -= 1
     while birthday_collision_probability(n, bits) > p:

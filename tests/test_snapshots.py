@@ -447,3 +447,16 @@ def test_find_duplicate_tokens_refuses_ragged_bools_and_strings(tokens, message)
 def test_jitter_sigma_is_bounded():
     with pytest.raises(ValueError, match=r'"jitter_sigma" must be <= 10, got 183.0'):
         sn.simulate_invocations(jitter_sigma=183.0, rng=0)  # e^(183 z) overflowed to inf latencies
+
+
+def test_birthday_bits_needed_at_the_smallest_probability():
+    # log2(n(n-1)) - 1 - log2(p) without forming the ratio, which overflows for p = 5e-324
+    with pytest.raises(ValueError, match=r'"probability" 5e-324 needs more than 1024-bit tokens'):
+        sn.birthday_bits_needed(2**60, 5e-324)
+    bits = sn.birthday_bits_needed(2, 1e-300)
+    assert sn.birthday_collision_probability(2, bits) <= 1e-300 < sn.birthday_collision_probability(2, bits - 1)
+
+
+def test_init_for_speedup_names_snapstart_ms():
+    with pytest.raises(ValueError, match=r'"snapstart_ms" = 5e-324'):
+        sn.init_ms_for_speedup(sn.ColdStartProfile(), 5e-324, 10.0)
