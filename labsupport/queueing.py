@@ -249,7 +249,8 @@ def mm1_utilisation_for_percentile(target: float, service_rate: float, percentil
         raise ValueError(f'"percentile" must be in (0, 100) to set a target, got {q!r}')
     floor = -math.log1p(-q / 100.0) / mu
     if t <= floor:
-        raise ValueError(f'"target" must exceed the p{q:g} of an idle server ({floor:.4g}), got {t!r}')
+        raise ValueError(f'"target" must exceed the p{q:g} of an idle server ({floor:.4g} at "service_rate" '
+                         f'{mu!r}), got {t!r}')
     return 1.0 - floor / t
 
 
@@ -862,9 +863,11 @@ def percentiles_vs_utilisation(service_rate: float, servers: int, utilisations: 
     seed = rng if isinstance(rng, (int, np.integer)) else None
     children = make_rng(rng).spawn(rhos.size)
     for rho in rhos.tolist():
-        if not (0 < rho * c * mu < math.inf):
-            raise ValueError(f'"service_rate" x "servers" x utilisation {rho!r} leaves the float '
-                             f'range, got service_rate={mu!r}: use a time unit in which the rates are nearer 1')
+        lam = rho * c * mu
+        if not (0 < lam < math.inf and math.isfinite(100.0 * n / lam) and math.isfinite(1.0 / mu)):
+            raise ValueError(f'"service_rate" x "servers" x utilisation {rho!r} leaves the float range (or the '
+                             f'simulated times would), got service_rate={mu!r}, "utilisations" value {rho!r}: '
+                             'use a time unit in which the rates are nearer 1')
     jobs = [(float(rho) * c * mu, mu, c, n, child, qs) for rho, child in zip(rhos, children)]
     rows = run_sweep(_sweep_point, jobs, executor=executor, progress_bar=progress_bar, desc="utilisation sweep")
     sim = np.array([r[0] for r in rows]).reshape(rhos.size, len(qs))

@@ -420,7 +420,11 @@ def ttl_keep_alive_for(invocation_rate_per_s: float, warm_probability: float) ->
     """
     rate = check_positive("invocation_rate_per_s", invocation_rate_per_s)
     p = check_probability("warm_probability", warm_probability, allow_one=False)
-    return float(-math.log1p(-p) / rate)
+    keep_alive = -math.log1p(-p) / rate
+    if not math.isfinite(keep_alive):
+        raise ValueError(f'"invocation_rate_per_s" {rate!r} is too small: the keep-alive for a warm probability '
+                         f'of {p!r} overflows the float range')
+    return float(keep_alive)
 
 
 def _check_capacity(capacity: Any) -> int:

@@ -314,3 +314,13 @@ def test_sweep_refuses_a_service_rate_that_underflows():
 def test_unstable_single_server_message_names_servers():
     with pytest.raises(ValueError, match=r"must be < 1 for a steady state to exist \(servers = 1\)"):
         q.simulate_mmc(1.5, 1.0, 1, 100)
+
+
+def test_sweep_refuses_a_utilisation_whose_times_overflow():
+    with pytest.raises(ValueError, match=r'"utilisations" value 2.2250738585072014e-308'):
+        q.percentiles_vs_utilisation(1.0, 1, [2.2250738585072014e-308], 100, progress_bar=False)
+
+
+def test_utilisation_for_percentile_names_the_service_rate():
+    with pytest.raises(ValueError, match=r'idle server \(inf at "service_rate" 5e-324\)'):
+        q.mm1_utilisation_for_percentile(100.0, 5e-324, 99.9)

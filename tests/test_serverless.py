@@ -457,3 +457,8 @@ def test_pool_simulations_refuse_rates_whose_times_leave_the_float_range(sim, ra
 def test_ragged_rates_are_a_type_error():
     with pytest.raises(TypeError, match=r'"invocation_rate_per_s" must be an array of numbers'):
         sv.ttl_warm_probability([[1.0], [2.0, 3.0]], 1.0)
+
+
+def test_keep_alive_for_a_subnormal_rate_is_a_clear_error():
+    with pytest.raises(ValueError, match=r'"invocation_rate_per_s" 5e-324 is too small'):
+        sv.ttl_keep_alive_for(5e-324, 0.5)
