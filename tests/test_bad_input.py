@@ -18,7 +18,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-MODEL_MODULES = ["common", "queueing", "tails", "srd", "serverless", "snapshots"]
+MODEL_MODULES = ["common", "queueing", "tails", "srd", "serverless", "snapshots", "systolic", "rounding", "inference"]
 #: Records the models return (not inputs), and the command-line entry points (argparse validates those).
 SKIP_SUFFIXES = ("Result", "Sweep", "Report", "Summary", "Check", "Solution", "Problem", "Snapshot")
 SKIP_NAMES = {"main", "progress", "run_cli", "style"}
