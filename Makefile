@@ -5,6 +5,7 @@
 #   make lab     set up, open the labs in JupyterLab
 #   make labs    re-execute every lab notebook and store its outputs (after changing labsupport)
 #   make bench   build/test/callback timings and simulator throughput (not part of `make test`)
+#   make fuzz    the Hypothesis property tests with the deep profile (many random inputs; minutes)
 #   make lock    re-pin requirements.txt (the one environment) after changing pyproject.toml's dependencies
 #   make student the student edition: labs without worked answers, a book without solutions
 #   make grade NB=path/to/notebook.ipynb   run a student's notebook and print its score table
@@ -22,7 +23,7 @@ NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 1
 # results. `make test XDIST=` runs in one process.
 XDIST ?= -n 2 --dist loadgroup
 
-.PHONY: all setup system vendor book book-only pdf labs lab test test-fast bench check clean student grade lock hub-bench
+.PHONY: all setup system vendor book book-only pdf labs lab test test-fast fuzz bench check clean student grade lock hub-bench
 
 all: book
 
@@ -79,6 +80,10 @@ test: setup
 # The models and labs only (no book build, no browser): the quick loop while writing a chapter.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) $(NBVAL) -m "not book and not browser" tests labs
+
+# `make test` runs tests/test_properties.py with a small derandomized profile; this runs it deep.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_properties.py -q
 
 # A real JupyterHub on 127.0.0.1 serving classes of 1, 2, 4 and 8 students; prints the capacity figures.
 hub-bench: setup

@@ -46,9 +46,53 @@ DEFAULT_PERCENTILES: tuple[float, ...] = (50.0, 90.0, 99.0, 99.9)
 
 # ----------------------------------------------------------------------------------------------
 # Validation at the boundary: every message names the parameter and the value it got.
+#
+# The one place that decides what the models accept:
+#   a real number  - a Python int or float, a numpy integer or float scalar, or a 0-d numpy array of one
+#                    (bools, numpy bools, strings and complex numbers are refused);
+#   a count        - a Python int, a numpy integer scalar or a 0-d integer array (never a float, not even 3.0);
+#   an array       - a list, tuple or numpy array whose every element is a real number as above
+#                    (a bool or a string anywhere inside is refused, not silently read as 1 or parsed).
+# Every model module validates through check_finite / check_positive / check_nonnegative /
+# check_probability / check_int / check_array, so the rules are the same everywhere.
 # ----------------------------------------------------------------------------------------------
+_REAL_KINDS = "iuf"  # numpy dtype kinds that are real numbers (b = bool, c = complex, U/S = strings are not)
+_MAX_SHOWN = 60
+
+
+def _show(value: Any) -> str:
+    """``repr(value)``, shortened when huge (a 400-digit integer, a long list) so messages stay readable."""
+    text = repr(value)
+    if len(text) <= _MAX_SHOWN:
+        return text
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"an integer of {len(str(abs(int(value))))} digits ({text[:12]}...)"
+    return text[:_MAX_SHOWN - 3] + "..."
+
+
 def _is_real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, numbers.Real):
+        return True
+    return isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in _REAL_KINDS
+
+
+def _is_integer(value: Any) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, numbers.Integral):
+        return True
+    return isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu"
+
+
+def _to_float(name: str, value: Any) -> float:
+    """float(value) for a real number, turning an overflow (a huge integer) into a clear ValueError."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f'"{name}" must be finite (within the float range, about 1.8e308), '
+                         f'got {_show(value)}') from None
 
 
 def check_finite(name: str, value: Any) -> float:
@@ -59,7 +103,8 @@ def check_finite(name: str, value: Any) -> float:
     name : str
         The parameter's name, quoted in the error message.
     value : object
-        What the caller passed.
+        What the caller passed: a Python int or float, a numpy integer or float scalar, or a 0-d
+        numpy array holding one.
 
     Returns
     -------
@@ -68,18 +113,20 @@ def check_finite(name: str, value: Any) -> float:
     Raises
     ------
     TypeError
-        If ``value`` is not a real number (booleans are refused too).
+        If ``value`` is not a real number (booleans, strings and complex numbers are refused).
     ValueError
-        If ``value`` is NaN or infinite.
+        If ``value`` is NaN or infinite, or an integer too large for a float.
 
     Examples
     --------
     >>> check_finite("rate", 2)
     2.0
+    >>> check_finite("rate", np.array(0.5))
+    0.5
     """
     if not _is_real(value):
-        raise TypeError(f'"{name}" must be a real number, got {value!r} ({type(value).__name__})')
-    value = float(value)
+        raise TypeError(f'"{name}" must be a real number, got {_show(value)} ({type(value).__name__})')
+    value = _to_float(name, value)
     if not math.isfinite(value):
         raise ValueError(f'"{name}" must be finite, got {value!r}')
     return value
@@ -157,8 +204,9 @@ def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int
     name : str
         The parameter's name, quoted in the error message.
     value : object
-        What the caller passed. Floats are refused even when whole (``3.0``), so that a
-        rate passed where a count belongs is caught.
+        What the caller passed: a Python int, a numpy integer scalar or a 0-d integer array. Floats
+        are refused even when whole (``3.0``), so that a rate passed where a count belongs is caught;
+        so are booleans.
     minimum, maximum : int, optional
         Inclusive bounds.
 
@@ -174,13 +222,13 @@ def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int
     >>> check_int("servers", 3, minimum=1)
     3
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f'"{name}" must be an integer, got {value!r} ({type(value).__name__})')
+    if not _is_integer(value):
+        raise TypeError(f'"{name}" must be an integer, got {_show(value)} ({type(value).__name__})')
     value = int(value)
     if minimum is not None and value < minimum:
-        raise ValueError(f'"{name}" must be >= {minimum}, got {value!r}')
+        raise ValueError(f'"{name}" must be >= {minimum}, got {_show(value)}')
     if maximum is not None and value > maximum:
-        raise ValueError(f'"{name}" must be <= {maximum}, got {value!r}')
+        raise ValueError(f'"{name}" must be <= {maximum}, got {_show(value)}')
     return value
 
 
@@ -220,9 +268,11 @@ def check_percentiles(name: str, value: Any, *, allow_100: bool = True) -> tuple
     >>> check_percentiles("percentiles", [50, 99.9])
     (50.0, 99.9)
     """
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise TypeError(f'"{name}" must be an iterable of percentiles, got {value!r}')
-    out = tuple(check_finite(name, q) for q in value)
+    if isinstance(value, (str, bytes)) or not (isinstance(value, Iterable) or _is_real(value)):
+        raise TypeError(f'"{name}" must be an iterable of percentiles, got {_show(value)}')
+    if isinstance(value, Iterable) and not isinstance(value, (list, tuple, np.ndarray)):
+        value = list(value)  # a generator or a range
+    out = tuple(check_array(name, value, ndim=None, allow_empty=True).ravel().tolist())
     for q in out:
         if q < 0 or q > 100 or (q == 100 and not allow_100):
             interval = "[0, 100]" if allow_100 else "[0, 100)"
@@ -265,47 +315,91 @@ def make_rng(rng: Any = None) -> np.random.Generator:
     raise TypeError(f'"rng" must be None, an int seed or a numpy Generator, got {rng!r}')
 
 
-def check_array(name: str, value: Any) -> np.ndarray:
-    """Return ``value`` as a non-empty, one-dimensional array of finite floats, or raise.
+def check_array(name: str, value: Any, *, ndim: int | None = 1, allow_empty: bool = False,
+                minimum: float | None = None) -> np.ndarray:
+    """Return ``value`` as an array of finite floats, or raise.
 
     Parameters
     ----------
     name : str
         The parameter's name, quoted in the error message.
     value : array_like
-        What the caller passed.
+        What the caller passed: a list, tuple or numpy array of real numbers (see :func:`check_finite`).
+        A boolean or a string anywhere inside is refused rather than read as 1 or parsed.
+    ndim : int or None, default=1
+        Required number of dimensions; None accepts any shape, a scalar (0-d) included.
+    allow_empty : bool, default=False
+        Whether an array with no element is accepted.
+    minimum : float, optional
+        If given, every element must be >= ``minimum``.
 
     Returns
     -------
-    numpy.ndarray of float, shape (n,)
+    numpy.ndarray of float
+        A new array (never a view of the caller's), of the input's shape.
 
     Raises
     ------
     TypeError
-        If ``value`` is a string or cannot be read as numbers.
+        If ``value`` is a string, holds booleans, strings or anything else that is not a real
+        number, or cannot be read as an array.
     ValueError
-        If it is empty, not one-dimensional, or holds NaN or infinity (the message gives the first
-        offending value and its index).
+        If it has the wrong number of dimensions, is empty, holds NaN, infinity or an integer too large
+        for a float, or an element is below ``minimum`` (the message gives the first offending value and
+        its index).
 
     Examples
     --------
     >>> check_array("rates_per_s", [1, 2.5]).tolist()
     [1.0, 2.5]
+    >>> check_array("t", 3.0, ndim=None).shape
+    ()
     """
     if isinstance(value, (str, bytes)):
         raise TypeError(f'"{name}" must be an array of numbers, got {type(value).__name__}')
     try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+        raw = np.asarray(value)
+    except (TypeError, ValueError):  # ragged nesting, objects numpy cannot hold
         raise TypeError(f'"{name}" must be an array of numbers, got {type(value).__name__}') from None
-    if arr.ndim != 1:
-        raise ValueError(f'"{name}" must be one-dimensional, got shape {arr.shape}')
-    if arr.size == 0:
+    kind = raw.dtype.kind
+    if kind == "O":  # huge ints, numpy scalars mixed with objects, nonsense: look at each element
+        elements = raw.ravel().tolist() if raw.ndim else [raw.item()]
+        for element in elements:
+            if not _is_real(element):
+                raise TypeError(f'"{name}" must be an array of numbers, got {_show(element)} '
+                                f'({type(element).__name__}) inside')
+        try:
+            arr = np.array([float(e) for e in elements], dtype=float).reshape(raw.shape)
+        except OverflowError:
+            arr = np.array([_to_float(name, e) for e in elements], dtype=float).reshape(raw.shape)
+    elif kind in _REAL_KINDS:
+        if not isinstance(value, np.ndarray) and raw.size:
+            # numpy reads [True, 2] as integers and [1.5, False] as floats: find a hidden bool
+            types = set(map(type, np.asarray(value, dtype=object).ravel().tolist()))
+            if bool in types or np.bool_ in types:
+                raise TypeError(f'"{name}" must be an array of numbers, got a bool inside')
+        arr = np.array(raw, dtype=float)
+    elif kind == "b":
+        raise TypeError(f'"{name}" must be an array of numbers, got booleans')
+    elif kind in "US":
+        raise TypeError(f'"{name}" must be an array of numbers, got strings ({type(value).__name__} of {raw.dtype})')
+    else:
+        raise TypeError(f'"{name}" must be an array of numbers, got {type(value).__name__} of dtype {raw.dtype}')
+    if ndim is not None and arr.ndim != ndim:
+        what = "one-dimensional" if ndim == 1 else f"{ndim}-dimensional"
+        raise ValueError(f'"{name}" must be {what}, got shape {arr.shape}')
+    if arr.size == 0 and not allow_empty:
         raise ValueError(f'"{name}" must not be empty')
-    bad = ~np.isfinite(arr)
+    flat = arr.ravel()
+    bad = ~np.isfinite(flat)
     if bad.any():
         index = int(np.argmax(bad))
-        raise ValueError(f'"{name}" must be finite, got {float(arr[index])!r} at index {index}')
+        raise ValueError(f'"{name}" must be finite, got {float(flat[index])!r} at index {index}')
+    if minimum is not None:
+        low = flat < minimum
+        if low.any():
+            index = int(np.argmax(low))
+            raise ValueError(f'"{name}" must be >= {minimum:g}, got {float(flat[index])!r} at index {index}')
     return arr
 
 
@@ -373,10 +467,16 @@ def summarize(samples: Any, percentiles: Iterable[float] = DEFAULT_PERCENTILES, 
     arr = check_array("samples", samples)
     qs = check_percentiles("percentiles", percentiles)
     unit = check_str("unit", unit)
-    values = np.percentile(arr, qs) if qs else []
+    with np.errstate(over="ignore", invalid="ignore"):  # samples near 1.8e308: redo on a scaled copy
+        mean = float(arr.mean())
+        values = np.percentile(arr, qs) if qs else np.array([])
+        if not (math.isfinite(mean) and np.all(np.isfinite(values))):
+            scale = float(np.max(np.abs(arr)))
+            mean = float(np.mean(arr / scale)) * scale
+            values = np.percentile(arr / scale, qs) * scale if qs else values
     return LatencySummary(
         n=int(arr.size),
-        mean=float(arr.mean()),
+        mean=mean,
         percentiles={float(q): float(v) for q, v in zip(qs, values)},
         unit=unit,
     )
@@ -603,7 +703,10 @@ def run_sweep(func: Callable[..., Any], jobs: Sequence[tuple], *, executor: Any 
         raise TypeError(f'"func" must be callable, got {func!r}')
     if isinstance(jobs, (str, bytes)) or not isinstance(jobs, Iterable):
         raise TypeError(f'"jobs" must be a sequence of argument tuples, got {jobs!r}')
-    jobs = list(jobs)
+    try:
+        jobs = list(jobs)
+    except TypeError:  # an iterable that cannot be iterated, such as a 0-d array
+        raise TypeError(f'"jobs" must be a sequence of argument tuples, got {jobs!r}') from None
     for job in jobs:
         if not isinstance(job, tuple):
             raise TypeError(f'"jobs" must hold tuples of arguments, got {job!r}')

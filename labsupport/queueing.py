@@ -69,6 +69,20 @@ __all__ = [
 
 #: Largest number of customers one simulation accepts (about 1.2 GB of float64 arrays at most).
 MAX_CUSTOMERS = 20_000_000
+#: Most servers a closed form or a simulation accepts: Erlang C's recursion takes c steps (about 5 ms here).
+MAX_SERVERS = 100_000
+
+
+def _check_servers(servers: Any) -> int:
+    return check_int("servers", servers, minimum=1, maximum=MAX_SERVERS)
+
+
+def _finite(value: float, what: str, lam: float, mu: float) -> float:
+    """Return ``value`` if finite; else a ValueError naming the rates (a result beyond the float range)."""
+    if not math.isfinite(value):
+        raise ValueError(f"{what} overflows the float range for arrival_rate={lam!r}, service_rate={mu!r}: "
+                         "use a time unit in which the rates are nearer 1")
+    return value
 
 
 # ----------------------------------------------------------------------------------------------
@@ -77,12 +91,13 @@ MAX_CUSTOMERS = 20_000_000
 def _check_stable(arrival_rate: Any, service_rate: Any, servers: Any = 1) -> tuple[float, float, int]:
     lam = check_positive("arrival_rate", arrival_rate)
     mu = check_positive("service_rate", service_rate)
-    c = check_int("servers", servers, minimum=1)
-    if lam >= c * mu:
+    c = _check_servers(servers)
+    rho = lam / mu / c  # never c * mu, which overflows for mu near the float maximum
+    if rho >= 1:
         cap = "service_rate" if c == 1 else "servers * service_rate"
         raise ValueError(
             f"unstable queue: arrival_rate ({lam!r}) >= {cap} ({c * mu!r}); utilisation rho = "
-            f"{lam / (c * mu):.3g} must be < 1 for a steady state to exist"
+            f"{rho:.3g} must be < 1 for a steady state to exist" + (" (servers = 1)" if c == 1 else "")
         )
     return lam, mu, c
 
@@ -97,12 +112,13 @@ def utilisation(arrival_rate: float, service_rate: float, servers: int = 1) -> f
     service_rate : float
         mu, customers per unit time per server (> 0).
     servers : int, default=1
-        c, number of servers (>= 1).
+        c, number of servers (1 .. 100,000).
 
     Returns
     -------
     float
-        rho; may be >= 1 (an unstable queue), which this function does not reject.
+        rho; may be >= 1 (an unstable queue), which this function does not reject, and is
+        ``inf`` when lambda / mu exceeds the float range.
 
     Examples
     --------
@@ -111,8 +127,9 @@ def utilisation(arrival_rate: float, service_rate: float, servers: int = 1) -> f
     """
     lam = check_positive("arrival_rate", arrival_rate)
     mu = check_positive("service_rate", service_rate)
-    c = check_int("servers", servers, minimum=1)
-    return lam / (c * mu)
+    c = _check_servers(servers)
+    with np.errstate(over="ignore"):
+        return float(np.float64(lam) / mu / c)
 
 
 def mm1_mean_sojourn(arrival_rate: float, service_rate: float) -> float:
@@ -141,7 +158,7 @@ def mm1_mean_sojourn(arrival_rate: float, service_rate: float) -> float:
     5.000000000000001
     """
     lam, mu, _ = _check_stable(arrival_rate, service_rate)
-    return 1.0 / (mu - lam)
+    return _finite(1.0 / (mu - lam), "the mean sojourn time", lam, mu)
 
 
 def mm1_mean_wait(arrival_rate: float, service_rate: float) -> float:
@@ -158,7 +175,7 @@ def mm1_mean_wait(arrival_rate: float, service_rate: float) -> float:
     1.0
     """
     lam, mu, _ = _check_stable(arrival_rate, service_rate)
-    return (lam / mu) / (mu - lam)
+    return _finite((lam / mu) / (mu - lam), "the mean wait", lam, mu)
 
 
 def mm1_sojourn_percentile(arrival_rate: float, service_rate: float, percentile: float) -> float:
@@ -190,7 +207,7 @@ def mm1_sojourn_percentile(arrival_rate: float, service_rate: float, percentile:
     """
     lam, mu, _ = _check_stable(arrival_rate, service_rate)
     q = _check_percentile(percentile)
-    return -math.log1p(-q / 100.0) / (mu - lam)
+    return _finite(-math.log1p(-q / 100.0) / (mu - lam), "the percentile", lam, mu)
 
 
 def mm1_utilisation_for_percentile(target: float, service_rate: float, percentile: float) -> float:
@@ -232,7 +249,8 @@ def mm1_utilisation_for_percentile(target: float, service_rate: float, percentil
         raise ValueError(f'"percentile" must be in (0, 100) to set a target, got {q!r}')
     floor = -math.log1p(-q / 100.0) / mu
     if t <= floor:
-        raise ValueError(f'"target" must exceed the p{q:g} of an idle server ({floor:.4g}), got {t!r}')
+        raise ValueError(f'"target" must exceed the p{q:g} of an idle server ({floor:.4g} at "service_rate" '
+                         f'{mu!r}), got {t!r}')
     return 1.0 - floor / t
 
 
@@ -249,7 +267,7 @@ def erlang_c(servers: int, offered_load: float) -> float:
     Parameters
     ----------
     servers : int
-        c (>= 1).
+        c (1 .. 100,000; the recursion below takes c steps).
     offered_load : float
         a = lambda / mu in Erlangs (0 < a < c).
 
@@ -273,10 +291,17 @@ def erlang_c(servers: int, offered_load: float) -> float:
     >>> round(erlang_c(1, 0.8), 12)  # one server: P(wait) = rho
     0.8
     """
-    c = check_int("servers", servers, minimum=1)
+    c = _check_servers(servers)
     a = check_positive("offered_load", offered_load)
     if a >= c:
         raise ValueError(f'"offered_load" must be < servers ({c}) for a stable queue, got {a!r}')
+    return _erlang_c(c, a)
+
+
+def _erlang_c(c: int, a: float) -> float:
+    """Erlang C for checked c and 0 <= a < c; a = lambda / mu may underflow to 0 (then nobody waits)."""
+    if a == 0:
+        return 0.0
     b = 1.0
     for k in range(1, c + 1):
         b = a * b / (k + a * b)
@@ -298,7 +323,8 @@ def mmc_mean_wait(arrival_rate: float, service_rate: float, servers: int) -> flo
     1.0
     """
     lam, mu, c = _check_stable(arrival_rate, service_rate, servers)
-    return erlang_c(c, lam / mu) / (c * mu - lam)
+    a = lam / mu
+    return _finite(_erlang_c(c, a) / (c - a) / mu, "the mean wait", lam, mu)
 
 
 def mmc_mean_sojourn(arrival_rate: float, service_rate: float, servers: int) -> float:
@@ -315,7 +341,7 @@ def mmc_mean_sojourn(arrival_rate: float, service_rate: float, servers: int) -> 
     5.0
     """
     lam, mu, c = _check_stable(arrival_rate, service_rate, servers)
-    return mmc_mean_wait(lam, mu, c) + 1.0 / mu
+    return _finite(mmc_mean_wait(lam, mu, c) + 1.0 / mu, "the mean sojourn time", lam, mu)
 
 
 def mmc_sojourn_survival(t: Any, arrival_rate: float, service_rate: float, servers: int) -> np.ndarray:
@@ -324,6 +350,10 @@ def mmc_sojourn_survival(t: Any, arrival_rate: float, service_rate: float, serve
     The wait W is 0 with probability 1 - C and otherwise exponential with rate theta = c mu - lambda;
     the service S is exponential with rate mu, independent of W. Hence, for theta != mu,
     P(W + S > t) = (1 - C) e^(-mu t) + C (theta e^(-mu t) - mu e^(-theta t)) / (theta - mu).
+
+    It is evaluated in the equivalent form e^(-x) + C g(x), x = mu t, with
+    g(x) = e^(-min(1, r) x) (1 - e^(-|r - 1| x)) / |r - 1| and r = theta / mu (g = x e^(-x) at r = 1):
+    two positive terms, no cancellation near theta = mu, and no overflow for rates near the float limits.
 
     Parameters
     ----------
@@ -350,17 +380,22 @@ def mmc_sojourn_survival(t: Any, arrival_rate: float, service_rate: float, serve
     1.0
     """
     lam, mu, c = _check_stable(arrival_rate, service_rate, servers)
-    tt = np.asarray(t, dtype=float)
-    if not np.all(np.isfinite(tt)) or np.any(tt < 0):
+    tt = check_array("t", t, ndim=None, allow_empty=True)  # refuses strings and bools, names NaN/inf
+    if np.any(tt < 0):
         raise ValueError(f'"t" must be finite and >= 0, got {t!r}')
-    C = erlang_c(c, lam / mu)
-    theta = c * mu - lam
-    no_wait = (1.0 - C) * np.exp(-mu * tt)
-    if math.isclose(theta, mu, rel_tol=1e-9):
-        waited = C * np.exp(-mu * tt) * (1.0 + mu * tt)  # Erlang-2 limit
-    else:
-        waited = C * (theta * np.exp(-mu * tt) - mu * np.exp(-theta * tt)) / (theta - mu)
-    return no_wait + waited
+    a = lam / mu
+    with np.errstate(over="ignore"):
+        x = np.minimum(mu * tt, 1e300)  # time in mean service times; beyond 1e300 everything is 0
+    return _survival(x, _erlang_c(c, a), c - a)
+
+
+def _survival(x: np.ndarray, C: Any, r: Any) -> np.ndarray:
+    """P(sojourn > x / mu) of M/M/c, x in units of the mean service time, r = theta / mu = c - a."""
+    d = np.abs(r - 1.0)
+    slow = np.minimum(r, 1.0)  # the smaller of the two exponential rates, in units of mu
+    with np.errstate(under="ignore", over="ignore", invalid="ignore", divide="ignore"):
+        g = np.where(d > 0, np.exp(-slow * x) * (-np.expm1(-d * x)) / np.where(d > 0, d, 1.0), x * np.exp(-x))
+    return np.exp(-x) + C * g
 
 
 def mmc_sojourn_percentile(arrival_rate: float, service_rate: float, servers: int, percentile: float) -> float:
@@ -386,8 +421,8 @@ def mmc_sojourn_percentiles(arrival_rates: Any, service_rate: float, servers: in
 
     Parameters
     ----------
-    arrival_rates : array_like of float
-        lambda values, each in (0, c mu).
+    arrival_rates : float or array_like of float
+        lambda values, each in (0, c mu) (a scalar or an array of any shape; the result is flattened).
     service_rate : float
         mu per server.
     servers : int
@@ -410,37 +445,38 @@ def mmc_sojourn_percentiles(arrival_rates: Any, service_rate: float, servers: in
     >>> np.round(mmc_sojourn_percentiles([0.5, 0.9], 1.0, 1, 99), 3).tolist()
     [9.21, 46.052]
     """
-    lams = check_array("arrival_rates", np.atleast_1d(arrival_rates) if np.isscalar(arrival_rates) else arrival_rates)
-    for lam in lams:
-        _check_stable(float(lam), service_rate, servers)
-    mu, c = float(service_rate), int(servers)
+    lams = check_array("arrival_rates", arrival_rates, ndim=None).ravel()
+    mu = check_positive("service_rate", service_rate)
+    c = _check_servers(servers)
+    for i, lam in enumerate(lams.tolist()):
+        try:
+            _check_stable(lam, mu, c)
+        except ValueError as exc:
+            raise ValueError(f'"arrival_rates"[{i}]: {exc}') from None
     q = _check_percentile(percentile)
     target = (100.0 - q) / 100.0
-    C = np.array([erlang_c(c, lam / mu) for lam in lams])
-    theta = c * mu - lams
-
-    near = np.isclose(theta, mu, rtol=1e-9)  # theta == mu: the Erlang-2 limit of the formula
-    safe = np.where(near, theta + 1.0, theta)
-
-    def survival(t):
-        waited = np.where(near, C * np.exp(-mu * t) * (1.0 + mu * t),
-                          C * (safe * np.exp(-mu * t) - mu * np.exp(-safe * t)) / (safe - mu))
-        return (1.0 - C) * np.exp(-mu * t) + waited
-
+    a = lams / mu
+    C = np.array([_erlang_c(c, float(load)) for load in a])
+    r = c - a  # theta / mu
+    # Bisection on x = mu t (time in mean service times), so that no rate ever overflows.
     lo = np.zeros_like(lams)
-    hi = np.full_like(lams, 1.0 / mu)
-    for _ in range(200):  # survival is a mix of 2 exponentials: doubling ends within ~60 steps
-        grow = survival(hi) > target
+    hi = np.ones_like(lams)
+    for _ in range(1100):  # survival <= e^-(min(1, r) x) (1 + x): doubling ends within ~60 steps (+ log2 1/r)
+        grow = _survival(hi, C, r) > target
         if not grow.any():
             break
         lo = np.where(grow, hi, lo)
         hi = np.where(grow, 2.0 * hi, hi)
     for _ in range(60):  # bisection to 2**-60 of the bracket: far below sampling error
         mid = 0.5 * (lo + hi)
-        above = survival(mid) > target
+        above = _survival(mid, C, r) > target
         lo = np.where(above, mid, lo)
         hi = np.where(above, hi, mid)
-    return 0.5 * (lo + hi)
+    with np.errstate(over="ignore"):
+        out = 0.5 * (lo + hi) / mu
+    if not np.all(np.isfinite(out)):
+        _finite(math.inf, "the percentile", float(lams[~np.isfinite(out)][0]), mu)
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -488,16 +524,39 @@ class QueueResult:
 def _draw(arrival_rate: float, service_rate: float, n: int, rng: np.random.Generator):
     gaps = rng.exponential(1.0 / arrival_rate, size=n)
     services = rng.exponential(1.0 / service_rate, size=n)
-    return np.cumsum(gaps), services
+    with np.errstate(over="ignore"):
+        arrivals = np.cumsum(gaps)
+    if not (np.isfinite(arrivals[-1]) and np.all(np.isfinite(services))):
+        raise ValueError(f"simulated times overflow the float range for arrival_rate={arrival_rate!r}, "
+                         f"service_rate={service_rate!r}: use a time unit in which the rates are nearer 1")
+    return arrivals, services
+
+
+def _check_scale(lam: float, mu: float) -> None:
+    """Refuse rates whose mean time 1/rate overflows (subnormal rates such as 5e-324)."""
+    for name, rate in (("arrival_rate", lam), ("service_rate", mu)):
+        if not math.isfinite(1.0 / rate):
+            raise ValueError(f'"{name}" is too small to simulate: 1/{name} overflows the float range, got {rate!r}')
+
+
+def _checked_result(lam, mu, c, arrivals, services, waits) -> QueueResult:
+    """The result, unless a time overflowed the float range on the way (then a ValueError, never inf/NaN)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        sojourns = waits + services
+    if not (np.isfinite(arrivals[-1]) and np.all(np.isfinite(sojourns))):
+        raise ValueError(f"simulated times overflow the float range for arrival_rate={lam!r}, "
+                         f"service_rate={mu!r}: use a time unit in which the rates are nearer 1")
+    return QueueResult(lam, mu, c, arrivals, services, waits, sojourns)
 
 
 def _check_sim(arrival_rate, service_rate, servers, n_customers, *, allow_unstable: bool):
     lam = check_positive("arrival_rate", arrival_rate)
     mu = check_positive("service_rate", service_rate)
-    c = check_int("servers", servers, minimum=1)
+    c = _check_servers(servers)
     n = check_int("n_customers", n_customers, minimum=1, maximum=MAX_CUSTOMERS)
     if not check_bool("allow_unstable", allow_unstable):
         _check_stable(lam, mu, c)
+    _check_scale(lam, mu)
     return lam, mu, c, n
 
 
@@ -530,8 +589,9 @@ def simulate_mm1(arrival_rate: float, service_rate: float, n_customers: int, rng
     Raises
     ------
     ValueError
-        On a non-positive rate, ``n_customers`` out of range, or an unstable queue
-        (unless ``allow_unstable``).
+        On a non-positive rate, ``n_customers`` out of range, an unstable queue (unless
+        ``allow_unstable``), or rates so far from 1 that simulated times overflow the float range
+        (a subnormal rate such as 5e-324: change the time unit).
 
     See Also
     --------
@@ -549,10 +609,11 @@ def simulate_mm1(arrival_rate: float, service_rate: float, n_customers: int, rng
     arrivals, services = _draw(lam, mu, n, rng)
     steps = np.empty(n)
     steps[0] = 0.0
-    steps[1:] = services[:-1] - np.diff(arrivals)
-    x = np.cumsum(steps)
-    waits = x - np.minimum(np.minimum.accumulate(x), 0.0)
-    return QueueResult(lam, mu, 1, arrivals, services, waits, waits + services)
+    with np.errstate(over="ignore", invalid="ignore"):
+        steps[1:] = services[:-1] - np.diff(arrivals)
+        x = np.cumsum(steps)
+        waits = x - np.minimum(np.minimum.accumulate(x), 0.0)
+    return _checked_result(lam, mu, 1, arrivals, services, waits)
 
 
 def simulate_mmc(arrival_rate: float, service_rate: float, servers: int, n_customers: int, rng: Any = None, *,
@@ -569,7 +630,7 @@ def simulate_mmc(arrival_rate: float, service_rate: float, servers: int, n_custo
     service_rate : float
         mu, per server, customers per unit time (> 0).
     servers : int
-        c (>= 1).
+        c (1 .. 100,000).
     n_customers : int
         Number of customers (1 .. 20,000,000).
     rng : None, int or numpy.random.Generator, optional
@@ -606,7 +667,7 @@ def simulate_mmc(arrival_rate: float, service_rate: float, servers: int, n_custo
         start = a if a > f else f
         waits[k] = start - a
         heapq.heapreplace(free, start + svc_list[k])
-    return QueueResult(lam, mu, c, arrivals, services, waits, waits + services)
+    return _checked_result(lam, mu, c, arrivals, services, waits)
 
 
 def simulate_mmc_simpy(arrival_rate: float, service_rate: float, servers: int, n_customers: int,
@@ -657,7 +718,7 @@ def simulate_mmc_simpy(arrival_rate: float, service_rate: float, servers: int, n
 
     env.process(source(env))
     env.run()
-    return QueueResult(lam, mu, c, arrivals, services, waits, waits + services)
+    return _checked_result(lam, mu, c, arrivals, services, waits)
 
 
 def simulate_mm1_simpy(arrival_rate: float, service_rate: float, n_customers: int, rng: Any = None, *,
@@ -791,7 +852,7 @@ def percentiles_vs_utilisation(service_rate: float, servers: int, utilisations: 
     (1, 1)
     """
     mu = check_positive("service_rate", service_rate)
-    c = check_int("servers", servers, minimum=1)
+    c = _check_servers(servers)
     n = check_int("n_customers", n_customers, minimum=1, maximum=MAX_CUSTOMERS)
     rhos = check_array("utilisations", utilisations)
     bad = rhos[(rhos <= 0) | (rhos >= 1)]
@@ -801,6 +862,12 @@ def percentiles_vs_utilisation(service_rate: float, servers: int, utilisations: 
     progress_bar = check_bool("progress_bar", progress_bar)
     seed = rng if isinstance(rng, (int, np.integer)) else None
     children = make_rng(rng).spawn(rhos.size)
+    for rho in rhos.tolist():
+        lam = rho * c * mu
+        if not (0 < lam < math.inf and math.isfinite(100.0 * n / lam) and math.isfinite(1.0 / mu)):
+            raise ValueError(f'"service_rate" x "servers" x utilisation {rho!r} leaves the float range (or the '
+                             f'simulated times would), got service_rate={mu!r}, "utilisations" value {rho!r}: '
+                             'use a time unit in which the rates are nearer 1')
     jobs = [(float(rho) * c * mu, mu, c, n, child, qs) for rho, child in zip(rhos, children)]
     rows = run_sweep(_sweep_point, jobs, executor=executor, progress_bar=progress_bar, desc="utilisation sweep")
     sim = np.array([r[0] for r in rows]).reshape(rhos.size, len(qs))

@@ -72,8 +72,12 @@ __all__ = [
     "main",
 ]
 
-#: Upper bound on bracket doublings when solving for Che's characteristic time (float range is ~2**2100).
-_MAX_BRACKET_STEPS = 2200
+#: Upper bound on bracket widenings (each multiplies T by e) when solving for Che's characteristic time.
+_MAX_BRACKET_STEPS = 64
+#: Most environments one host may hold (keeps fleet capacities exact in int64).
+MAX_SLOTS_PER_HOST = 2**40
+#: Most hosts a density sweep accepts.
+MAX_HOSTS = 1_000_000
 #: Number of batches used for the batch-means standard error of a simulated hit ratio.
 _N_BATCHES = 20
 #: Largest request count a single simulation accepts (bounds memory and run time).
@@ -85,10 +89,7 @@ MAX_REQUESTS = 20_000_000
 # ----------------------------------------------------------------------------------------------
 def _check_rates(rates_per_s: Any, *, name: str = "rates_per_s") -> np.ndarray:
     """Per-function request rates as a 1-D float array: finite, >= 0, at least one > 0."""
-    rates = check_array(name, rates_per_s)
-    if (rates < 0).any():
-        idx = int(np.argmax(rates < 0))
-        raise ValueError(f'"{name}" must be >= 0, got {float(rates[idx])!r} at index {idx}')
+    rates = check_array(name, rates_per_s, minimum=0.0)
     if not (rates > 0).any():
         raise ValueError(f'"{name}" must have at least one rate > 0, got all zeros')
     return rates
@@ -304,14 +305,19 @@ def ttl_warm_probability(invocation_rate_per_s: Any, keep_alive_s: float) -> Any
     0.999955
     """
     keep_alive_s = check_nonnegative("keep_alive_s", keep_alive_s)
-    if np.ndim(invocation_rate_per_s) == 0:
+    try:
+        scalar = np.ndim(invocation_rate_per_s) == 0
+    except ValueError:  # a ragged list: check_array below says what is wrong with it
+        scalar = False
+    if scalar:  # a number, a numpy scalar or a 0-d array: a float back
         rate = check_nonnegative("invocation_rate_per_s", invocation_rate_per_s)
         return float(-math.expm1(-rate * keep_alive_s))
-    rates = np.asarray(invocation_rate_per_s, dtype=float)
-    bad = ~np.isfinite(rates) | (rates < 0)
+    rates = check_array("invocation_rate_per_s", invocation_rate_per_s, ndim=None, allow_empty=True)
+    bad = rates < 0
     if bad.any():
         raise ValueError(f'"invocation_rate_per_s" must be finite and >= 0, got {float(rates[bad].ravel()[0])!r}')
-    return -np.expm1(-rates * keep_alive_s)
+    with np.errstate(over="ignore"):  # lambda T beyond the float range: warm for sure
+        return -np.expm1(-rates * keep_alive_s)
 
 
 def ttl_mean_warm_environments(rates_per_s: Any, keep_alive_s: float) -> float:
@@ -345,7 +351,8 @@ def ttl_mean_warm_environments(rates_per_s: Any, keep_alive_s: float) -> float:
     """
     rates = _check_rates(rates_per_s)
     keep_alive_s = check_nonnegative("keep_alive_s", keep_alive_s)
-    return float(np.sum(-np.expm1(-rates * keep_alive_s)))
+    with np.errstate(over="ignore"):
+        return float(np.sum(-np.expm1(-rates * keep_alive_s)))
 
 
 def ttl_cold_start_probability(invocation_rate_per_s: float, keep_alive_s: float) -> float:
@@ -413,7 +420,11 @@ def ttl_keep_alive_for(invocation_rate_per_s: float, warm_probability: float) ->
     """
     rate = check_positive("invocation_rate_per_s", invocation_rate_per_s)
     p = check_probability("warm_probability", warm_probability, allow_one=False)
-    return float(-math.log1p(-p) / rate)
+    keep_alive = -math.log1p(-p) / rate
+    if not math.isfinite(keep_alive):
+        raise ValueError(f'"invocation_rate_per_s" {rate!r} is too small: the keep-alive for a warm probability '
+                         f'of {p!r} overflows the float range')
+    return float(keep_alive)
 
 
 def _check_capacity(capacity: Any) -> int:
@@ -423,8 +434,9 @@ def _check_capacity(capacity: Any) -> int:
 def che_characteristic_time(rates_per_s: Any, capacity: int) -> float:
     """Characteristic time ``T_C`` of an LRU pool (Che's approximation).
 
-    Solves ``sum_i (1 - exp(-lambda_i T_C)) = capacity`` by bracketing (doubling from the lower bound
-    ``capacity / sum(lambda)``, at most a few thousand steps) and Brent's method (at most 200 iterations).
+    Solves ``sum_i (1 - exp(-lambda_i T_C)) = capacity`` for ``ln T_C`` between closed-form bounds with
+    Brent's method (at most 400 iterations), then refines ``T_C`` with a Newton step. Working in
+    ``ln T_C`` keeps rates anywhere in the float range (1e308 or 5e-324) from overflowing or underflowing.
 
     Parameters
     ----------
@@ -437,7 +449,9 @@ def che_characteristic_time(rates_per_s: Any, capacity: int) -> float:
     -------
     float
         ``T_C`` in seconds; ``inf`` if ``capacity`` is at least the number of functions with a nonzero rate
-        (then nothing is ever evicted).
+        (then nothing is ever evicted), and also when ``T_C`` exceeds the float range (about 1.8e308 s,
+        possible only with rates spanning more than 300 orders of magnitude; :func:`che_approximation`
+        still gives exact hit ratios then).
 
     Raises
     ------
@@ -453,24 +467,78 @@ def che_characteristic_time(rates_per_s: Any, capacity: int) -> float:
     """
     rates = _check_rates(rates_per_s)
     capacity = _check_capacity(capacity)
+    v = _che_scaled_log_time(rates, capacity)
+    return math.inf if v is None else _time_from_scaled(v, rates)
+
+
+def _log_weights(rates: np.ndarray) -> tuple[np.ndarray, float]:
+    """ln(lambda_i / lambda_max) for the active rates (exact 0 for the largest), and ln(lambda_max)."""
     active = rates[rates > 0]
-    if capacity >= active.size:
-        return math.inf
+    top = float(active.max())
+    with np.errstate(under="ignore"):
+        w = active / top
+    tiny = w < np.finfo(float).tiny  # subnormal or underflowed ratio: take the difference of logs
+    log_w = np.where(tiny, np.log(active) - math.log(top), np.log(np.where(tiny, 1.0, w)))
+    return log_w, math.log(top)
 
-    def excess(t: float) -> float:
-        return float(np.sum(-np.expm1(-active * t))) - capacity
 
-    lo = capacity / float(active.sum())  # 1 - e^-x <= x, so excess(lo) <= 0
-    hi = lo
-    for _ in range(_MAX_BRACKET_STEPS):
-        if excess(hi) > 0:
+def _che_scaled_log_time(rates: np.ndarray, capacity: int) -> float | None:
+    """ln(lambda_max T_C) for checked rates and capacity; None when the pool holds every active function.
+
+    Solved for v = ln(lambda_max T), where every term is lambda_i T = exp(ln(lambda_i / lambda_max) + v):
+    rates near the float maximum or subnormal (5e-324) neither overflow a sum nor lose the root. The
+    bracket is closed-form: at v_lo = ln(capacity / sum(w)) the excess is <= 0 (since 1 - e^-x <= x), and
+    at v_hi = ln(-ln(1 - capacity / n) / min(w)) every term is >= capacity / n, so the excess is >= 0.
+    Newton steps in lambda_max T itself then give full relative precision.
+    """
+    log_w, log_top = _log_weights(rates)
+    n = log_w.size
+    if capacity >= n:
+        return None
+
+    def terms(v: float) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return np.exp(log_w + v)  # lambda_i T, possibly inf (then 1 - e^-inf = 1)
+
+    def excess(v: float) -> float:
+        return float(np.sum(-np.expm1(-terms(v)))) - capacity
+
+    lo = math.log(capacity) - math.log(float(np.sum(np.exp(log_w))))
+    hi = math.log(-math.log1p(-capacity / n)) - float(log_w.min())
+    for _ in range(_MAX_BRACKET_STEPS):  # rounding can put a bound a hair on the wrong side
+        if excess(lo) <= 0:
             break
-        lo, hi = hi, hi * 2.0
-    else:  # pragma: no cover - cannot happen for finite positive rates within float range
-        raise RuntimeError("could not bracket the characteristic time")
+        lo -= 1.0
+    for _ in range(_MAX_BRACKET_STEPS):
+        if excess(hi) >= 0:
+            break
+        hi += 1.0
     if excess(lo) == 0:
-        return lo
-    return float(brentq(excess, lo, hi, xtol=1e-12 * hi, rtol=1e-12, maxiter=200))
+        v = lo
+    elif excess(hi) == 0:
+        v = hi
+    else:
+        v = float(brentq(excess, lo, hi, xtol=1e-15, maxiter=400))
+    for _ in range(3):  # Newton in U = lambda_max T: U <- U (1 - f / sum(x e^-x)), x = lambda_i T
+        x = terms(v)
+        with np.errstate(invalid="ignore", under="ignore"):
+            slope = float(np.sum(np.where(np.isinf(x), 0.0, x * np.exp(-x))))
+        f = float(np.sum(-np.expm1(-x))) - capacity
+        if f == 0 or not slope > 0 or abs(f / slope) > 0.5:
+            break
+        v += math.log1p(-f / slope)
+    return v
+
+
+def _time_from_scaled(v: float, rates: np.ndarray) -> float:
+    """T_C = exp(v) / lambda_max, by division where that stays in range (full precision), else via logs."""
+    top = float(rates.max())
+    with np.errstate(over="ignore", under="ignore"):
+        scaled = float(np.exp(v))
+        t_c = scaled / top if math.isfinite(scaled) else math.inf
+        if not (math.isfinite(t_c) and t_c > 0):
+            t_c = float(np.exp(v - math.log(top)))
+    return t_c
 
 
 def che_approximation(rates_per_s: Any, capacity: int) -> CheResult:
@@ -502,12 +570,17 @@ def che_approximation(rates_per_s: Any, capacity: int) -> CheResult:
     """
     rates = _check_rates(rates_per_s)
     capacity = _check_capacity(capacity)
-    t_c = che_characteristic_time(rates, capacity)
-    if math.isinf(t_c):
-        h = np.where(rates > 0, 1.0, 0.0)
-    else:
-        h = -np.expm1(-rates * t_c)
-    overall = 1.0 if math.isinf(t_c) else min(float(np.dot(rates, h) / rates.sum()), 1.0)
+    v = _che_scaled_log_time(rates, capacity)
+    if v is None:
+        return CheResult(rates_per_s=rates, capacity=capacity, characteristic_time_s=math.inf,
+                         hit_ratios=np.where(rates > 0, 1.0, 0.0), hit_ratio=1.0)
+    h = np.zeros_like(rates)
+    log_w, _ = _log_weights(rates)
+    with np.errstate(over="ignore"):
+        h[rates > 0] = -np.expm1(-np.exp(log_w + v))
+    t_c = _time_from_scaled(v, rates)
+    weights = rates / rates.max()  # sum(rates) overflows for rates near 1e308; the ratio does not change
+    overall = min(float(np.dot(weights, h) / weights.sum()), 1.0)
     return CheResult(rates_per_s=rates, capacity=capacity, characteristic_time_s=t_c, hit_ratios=h,
                      hit_ratio=overall)
 
@@ -551,6 +624,14 @@ def _check_sim_args(rates_per_s: Any, n_requests: Any, warmup_requests: Any) -> 
     rates = _check_rates(rates_per_s)
     n_requests = check_int("n_requests", n_requests, minimum=1, maximum=MAX_REQUESTS)
     warmup_requests = check_int("warmup_requests", warmup_requests, minimum=0, maximum=MAX_REQUESTS)
+    active = rates[rates > 0]
+    with np.errstate(over="ignore", divide="ignore"):
+        total, slowest = float(active.sum()), float(1.0 / active.min())
+    # every simulated time (about requests / sum, and a gap 1/rate of the rarest function) must stay finite
+    if not (math.isfinite(total) and math.isfinite(slowest) and 100.0 * (n_requests + warmup_requests) / total < 1e300):
+        raise ValueError(f'"rates_per_s" must be simulable: their sum, the mean gap 1/rate of each and the '
+                         f'simulated time must stay within the float range, got sum {total!r} and smallest rate '
+                         f'{float(active.min())!r}; change the time unit')
     return rates, n_requests, warmup_requests
 
 
@@ -742,7 +823,11 @@ def simulate_ttl_pool(rates_per_s: Any, keep_alive_s: float, n_requests: int, *,
     keep_alive_s = check_nonnegative("keep_alive_s", keep_alive_s)
     rng = make_rng(rng)
     total = warmup_requests + n_requests
-    times = np.cumsum(rng.exponential(1.0 / rates.sum(), size=total))
+    with np.errstate(over="ignore"):
+        times = np.cumsum(rng.exponential(1.0 / rates.sum(), size=total))
+    if not np.isfinite(times[-1]):
+        raise ValueError(f'"rates_per_s" are too small for {total} requests: simulated times overflow the float '
+                         'range; change the time unit')
     ids = _draw_function_ids(rates, total, rng)
     order = np.argsort(ids, kind="stable")
     t_sorted, id_sorted = times[order], ids[order]
@@ -824,6 +909,9 @@ def simulate_ttl_pool_simpy(rates_per_s: Any, keep_alive_s: float, n_requests: i
         if rate > 0:
             env.process(function(env, f, rate))
     env.run(until=done)
+    if not math.isfinite(times[-1]):
+        raise ValueError(f'"rates_per_s" are too small for {total} requests: simulated times overflow the float '
+                         'range; change the time unit')
     start = times[warmup_requests - 1] if warmup_requests > 0 else 0.0
     return _result("ttl", rates, np.array(hits[warmup_requests:], dtype=bool),
                    np.array(ids[warmup_requests:], dtype=np.int64), keep_alive_s=keep_alive_s,
@@ -848,14 +936,14 @@ def slots_per_host(host_memory_mib: float, function_memory_mib: float, overhead_
     Returns
     -------
     int
-        Number of environments (0 if even one does not fit).
+        Number of environments (0 if even one does not fit; at most 2**40).
 
     Raises
     ------
     TypeError
         If an argument is not a real number.
     ValueError
-        If an argument is out of range or not finite.
+        If an argument is out of range or not finite, or more than 2**40 environments would fit.
 
     Examples
     --------
@@ -865,7 +953,12 @@ def slots_per_host(host_memory_mib: float, function_memory_mib: float, overhead_
     host = check_positive("host_memory_mib", host_memory_mib)
     fn = check_positive("function_memory_mib", function_memory_mib)
     overhead = check_nonnegative("overhead_mib", overhead_mib)
-    return int(math.floor(host / (fn + overhead) + 1e-9))
+    slots = host / (fn + overhead)
+    if not slots <= MAX_SLOTS_PER_HOST:  # also catches inf (1e308 / 1e-308)
+        raise ValueError(f'"host_memory_mib" / ("function_memory_mib" + "overhead_mib") = {slots:.3g} '
+                         f'environments per host; at most 2**40 are supported, got host_memory_mib={host!r}, '
+                         f'function_memory_mib={fn!r}, overhead_mib={overhead!r}')
+    return int(math.floor(slots + 1e-9))
 
 
 def fleet_slots(n_hosts: int, host_memory_mib: float, function_memory_mib: float, overhead_mib: float) -> int:
@@ -938,8 +1031,8 @@ def hosts_to_hold(n_functions: int, host_memory_mib: float, function_memory_mib:
     n_functions = check_int("n_functions", n_functions, minimum=1)
     slots = slots_per_host(host_memory_mib, function_memory_mib, overhead_mib)
     if slots == 0:
-        raise ValueError(f'"host_memory_mib" must hold at least one environment of '
-                         f'{function_memory_mib!r} + {overhead_mib!r} MiB, got {host_memory_mib!r}')
+        raise ValueError(f'"host_memory_mib" must hold at least one environment of "function_memory_mib" + '
+                         f'"overhead_mib" = {function_memory_mib!r} + {overhead_mib!r} MiB, got {host_memory_mib!r}')
     return -(-n_functions // slots)
 
 
@@ -956,9 +1049,9 @@ def density_sweep(rates_per_s: Any, *, host_memory_mib: float, function_memory_m
     function_memory_mib : float
         Guest memory of one environment, in MiB (> 0).
     n_hosts : int
-        Hosts in the fleet (>= 1).
-    overheads_mib : array_like of float, shape (k,)
-        Per-VM overheads to evaluate, in MiB (finite, >= 0).
+        Hosts in the fleet (1 .. 1,000,000).
+    overheads_mib : float or array_like of float, shape (k,)
+        Per-VM overheads to evaluate, in MiB (finite, >= 0; any shape is flattened).
 
     Returns
     -------
@@ -979,13 +1072,8 @@ def density_sweep(rates_per_s: Any, *, host_memory_mib: float, function_memory_m
     rates = _check_rates(rates_per_s)
     host = check_positive("host_memory_mib", host_memory_mib)
     fn = check_positive("function_memory_mib", function_memory_mib)
-    n_hosts = check_int("n_hosts", n_hosts, minimum=1)
-    overheads = check_array("overheads_mib", np.atleast_1d(overheads_mib) if np.isscalar(overheads_mib)
-                            else overheads_mib)
-    if overheads.ndim != 1 or overheads.size == 0:
-        raise ValueError(f'"overheads_mib" must be a non-empty 1-D array, got shape {overheads.shape}')
-    for value in overheads:
-        check_nonnegative("overheads_mib", float(value))
+    n_hosts = check_int("n_hosts", n_hosts, minimum=1, maximum=MAX_HOSTS)
+    overheads = check_array("overheads_mib", overheads_mib, ndim=None, minimum=0.0).ravel()
     slots = np.array([slots_per_host(host, fn, o) for o in overheads], dtype=np.int64)
     capacity = n_hosts * slots
     cold = np.array([1.0 if c == 0 else 1.0 - che_hit_ratio(rates, int(c)) for c in capacity])

@@ -35,6 +35,7 @@ import numpy as np
 from .common import (
     Problem,
     Solution,
+    check_bool,
     check_choice,
     check_int,
     check_nonnegative,
@@ -83,6 +84,10 @@ CHUNK_KIB = 512
 FIRECRACKER_BOOT_MS = 125.0
 #: Largest number of chunks or restores one call accepts (bounds memory and run time).
 _MAX_CHUNKS = 1_000_000
+#: Largest log-normal jitter sigma :func:`simulate_invocations` accepts (e^(10 z) stays finite for any draw).
+MAX_JITTER_SIGMA = 10.0
+#: Largest working set :func:`chunks_in` accepts, in MiB (one exbibyte; keeps the chunk count exact).
+MAX_WORKING_SET_MIB = 2.0**40
 _MAX_RESTORES = 1_000_000
 _LOADINGS = ("lazy", "predictive")
 
@@ -207,7 +212,7 @@ def chunks_in(working_set_mib: float) -> int:
     Parameters
     ----------
     working_set_mib : float
-        Memory in MiB (> 0).
+        Memory in MiB (> 0 and at most 2**40 MiB, one exbibyte).
 
     Returns
     -------
@@ -216,7 +221,7 @@ def chunks_in(working_set_mib: float) -> int:
     Raises
     ------
     TypeError, ValueError
-        If ``working_set_mib`` is not a finite number > 0.
+        If ``working_set_mib`` is not a finite number in (0, 2**40].
 
     Examples
     --------
@@ -224,6 +229,8 @@ def chunks_in(working_set_mib: float) -> int:
     (512, 1)
     """
     mib = check_positive("working_set_mib", working_set_mib)
+    if mib > MAX_WORKING_SET_MIB:
+        raise ValueError(f'"working_set_mib" must be <= 2**40 (one exbibyte), got {mib!r}')
     return max(1, math.ceil(mib * 1024 / CHUNK_KIB - 1e-9))
 
 
@@ -496,8 +503,7 @@ def cold_start_breakdown(profile: ColdStartProfile = ColdStartProfile(), *, snap
     3225.0
     """
     profile = _check_profile(profile)
-    if not isinstance(snapstart, bool):
-        raise TypeError(f'"snapstart" must be a bool, got {snapstart!r}')
+    snapstart = check_bool("snapstart", snapstart)
     loading = check_choice("loading", loading, _LOADINGS)
     cache = _check_cache(cache)
     if not snapstart:
@@ -550,7 +556,10 @@ def init_ms_for_speedup(profile: ColdStartProfile, snapstart_ms: float, speedup:
     init = speedup * snapstart_ms - rest
     if init < 0:
         raise ValueError(f'"speedup" of {speedup!r} needs a negative init time: a cold start without init '
-                         f'already takes {rest / snapstart_ms:.3g} times the SnapStart time')
+                         f'already takes {rest / snapstart_ms:.3g} times the SnapStart time '
+                         f'("snapstart_ms" = {snapstart_ms!r})')
+    if not math.isfinite(init):
+        raise ValueError(f'"speedup" x "snapstart_ms" overflows the float range, got {speedup!r} x {snapstart_ms!r}')
     return float(init)
 
 
@@ -621,7 +630,8 @@ def simulate_invocations(profile: ColdStartProfile = ColdStartProfile(), *, n_in
     cache : TieredCache, default=TieredCache()
         Tier hit ratios and latencies.
     jitter_sigma : float, default=0.25
-        Log-normal sigma of each component's jitter (>= 0; 0 means no jitter).
+        Log-normal sigma of each component's jitter (0 .. 10; 0 means no jitter; beyond 10 a component's
+        jitter factor e^(sigma z) can exceed the float range).
     rng : None, int or numpy.random.Generator, optional
         Randomness source.
 
@@ -643,12 +653,13 @@ def simulate_invocations(profile: ColdStartProfile = ColdStartProfile(), *, n_in
     profile = _check_profile(profile)
     n = check_int("n_invocations", n_invocations, minimum=1, maximum=1_000_000)
     p_cold = check_probability("cold_start_probability", cold_start_probability)
-    if not isinstance(snapstart, bool):
-        raise TypeError(f'"snapstart" must be a bool, got {snapstart!r}')
+    snapstart = check_bool("snapstart", snapstart)
     loading = check_choice("loading", loading, _LOADINGS)
     prefetch_concurrency = check_int("prefetch_concurrency", prefetch_concurrency, minimum=1, maximum=4096)
     cache = _check_cache(cache)
     sigma = check_nonnegative("jitter_sigma", jitter_sigma)
+    if sigma > MAX_JITTER_SIGMA:
+        raise ValueError(f'"jitter_sigma" must be <= {MAX_JITTER_SIGMA:g}, got {sigma!r}')
     rng = make_rng(rng)
 
     def jitter(size):
@@ -1021,9 +1032,17 @@ def find_duplicate_tokens(tokens: Any) -> DuplicateReport:
     >>> find_duplicate_tokens([3, 1, 3, 3, 2, 1])
     DuplicateReport(n_tokens=6, n_distinct=3, n_repeats=3, n_repeated_values=2, largest_group=3)
     """
-    arr = np.asarray(tokens)
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(f'"tokens" must be an array of integers, got {type(tokens).__name__}')
+    try:
+        arr = np.asarray(tokens)
+    except (TypeError, ValueError):  # ragged nesting
+        raise TypeError(f'"tokens" must be an array of integers, got {type(tokens).__name__}') from None
     if not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(f'"tokens" must be an array of integers, got dtype {arr.dtype}')
+    if not isinstance(tokens, np.ndarray) and arr.size:  # numpy reads [True, 3] as integers
+        if {bool, np.bool_} & set(map(type, np.asarray(tokens, dtype=object).ravel().tolist())):
+            raise TypeError('"tokens" must be an array of integers, got a bool inside')
     if arr.size == 0:
         raise ValueError('"tokens" must not be empty')
     _, counts = np.unique(arr.ravel(), return_counts=True)
@@ -1036,12 +1055,13 @@ def birthday_collision_probability(n: Any, bits: Any) -> float:
     """Probability that ``n`` independent uniform ``bits``-bit tokens include a repeat (birthday bound).
 
     ``1 - exp(-n (n - 1) / (2 * 2**bits))``: a very good approximation while ``n`` is much smaller than
-    ``2**bits``, and the usual way to size a token.
+    ``2**bits``, and the usual way to size a token. The exponent is an exact ratio of integers, rounded
+    once, so 1024-bit tokens and astronomically many tokens neither overflow nor lose precision.
 
     Parameters
     ----------
     n : int
-        Number of tokens (>= 0).
+        Number of tokens (>= 0; any size).
     bits : int
         Token length in bits (1 .. 1024).
 
@@ -1061,7 +1081,11 @@ def birthday_collision_probability(n: Any, bits: Any) -> float:
     """
     n = check_int("n", n, minimum=0)
     bits = check_int("bits", bits, minimum=1, maximum=1024)
-    return float(-math.expm1(-n * (n - 1) / 2.0 / 2.0**bits))
+    try:
+        exponent = (n * (n - 1)) / (1 << (bits + 1))  # int / int: correctly rounded, 0.0 on underflow
+    except OverflowError:  # more than 1.8e308: a repeat is certain to double precision
+        return 1.0
+    return float(-math.expm1(-exponent))
 
 
 def birthday_tokens_for_probability(probability: float, bits: int) -> float:
@@ -1131,7 +1155,10 @@ def birthday_bits_needed(n: int, probability: float) -> int:
     if p == 0:
         raise ValueError(f'"probability" must be > 0, got {probability!r}')
     # n(n-1)/2^(b+1) <= p is sufficient (1 - exp(-x) <= x); step down while the exact bound still holds
-    bits = max(1, math.ceil(math.log2(n * (n - 1) / (2.0 * p))))
+    # log2 of the integer n(n-1) and of p separately: their ratio overflows for p near 5e-324
+    bits = max(1, math.ceil(math.log2(n * (n - 1)) - 1.0 - math.log2(p)))
+    if bits > 1024:
+        raise ValueError(f'"probability" {p!r} needs more than 1024-bit tokens for n={n}')
     while bits > 1 and birthday_collision_probability(n, bits - 1) <= p:
         bits -= 1
     while birthday_collision_probability(n, bits) > p:

@@ -52,6 +52,7 @@ import textwrap
 import zlib
 from collections import deque
 from dataclasses import dataclass, field, fields, replace
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -66,6 +67,7 @@ from .common import (
     check_finite,
     check_int,
     check_nonnegative,
+    check_percentiles,
     check_positive,
     check_probability,
     make_rng,
@@ -98,6 +100,35 @@ __all__ = [
 
 #: The transports :func:`simulate_transfers` knows.
 PROTOCOLS: tuple[str, ...] = ("tcp", "srd")
+class EventBudgetExceeded(RuntimeError, ValueError):
+    """A transfer simulation hit its event bound (a loss probability too close to 1 for the run).
+
+    A ValueError, because the inputs are what is out of range, and a RuntimeError, as it always was.
+    """
+
+
+#: Most equal-cost paths the ECMP closed forms accept (paths are counted exactly in a float up to 2**53).
+MAX_ECMP_PATHS = 2**53
+#: Most array cells one ECMP simulation may allocate: trials x flows draws, and trials x paths counts.
+MAX_ECMP_CELLS = 10**7
+_DIRECT_SUM_FLOWS = 1 << 20  # up to here the no-collision product is summed term by term (8 MB)
+
+
+def _log1p_neg_plus(x: float) -> float:
+    """-(log1p(-x) + x) = x^2/2 + x^3/3 + ..., accurate for 0 <= x <= 0.01 (no cancellation)."""
+    total, term, j = 0.0, x, 1
+    while True:
+        j += 1
+        term *= x
+        add = term / j
+        total += add
+        if add <= 1e-17 * total or j > 60:
+            return total
+
+
+def _stirling_tail(z: float) -> float:
+    """ln Gamma(z + 1) - [(z + 1/2) ln z - z + ln(2 pi)/2], for z >= 1000 (error < 1e-22)."""
+    return 1.0 / (12.0 * z) - 1.0 / (360.0 * z**3) + 1.0 / (1260.0 * z**5)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -106,15 +137,18 @@ PROTOCOLS: tuple[str, ...] = ("tcp", "srd")
 def ecmp_no_collision_probability(n_flows: int, n_paths: int) -> float:
     """Probability that ``n_flows`` flows hashed uniformly onto ``n_paths`` paths all get distinct paths.
 
-    Exactly ``m! / ((m - n)! m^n)`` (the birthday problem), computed as a product in log space so
-    that large ``n`` and ``m`` neither overflow nor lose precision.
+    Exactly ``m! / ((m - n)! m^n)`` (the birthday problem), in log space so that large ``n`` and ``m``
+    neither overflow nor lose precision: up to 2**20 flows the sum of ``log1p(-i/m)`` term by term;
+    beyond, the closed form ``ln P = m g(n/m) + (n - 1/2) ln(1 - n/m) + s(m) - s(m - n)`` from Stirling's
+    series (``g(x) = -(ln(1 - x) + x)`` summed as a series, ``s`` the series' tail), in constant time and
+    memory, or exactly 0.0 when the bound ``exp(-n (n-1) / (2m))`` is below the smallest float.
 
     Parameters
     ----------
     n_flows : int
         Number of flows ``n`` (>= 0).
     n_paths : int
-        Number of equal-cost paths ``m`` (>= 1).
+        Number of equal-cost paths ``m`` (1 .. 2**53).
 
     Returns
     -------
@@ -136,14 +170,23 @@ def ecmp_no_collision_probability(n_flows: int, n_paths: int) -> float:
     0.0
     """
     n = check_int("n_flows", n_flows, minimum=0)
-    m = check_int("n_paths", n_paths, minimum=1)
+    m = check_int("n_paths", n_paths, minimum=1, maximum=MAX_ECMP_PATHS)
     if n > m:
         return 0.0
     if n <= 1:
         return 1.0
-    # log prod_{i=0}^{n-1} (m - i)/m = sum log1p(-i/m)
-    i = np.arange(n, dtype=float)
-    return float(np.exp(np.sum(np.log1p(-i / m))))
+    if n <= _DIRECT_SUM_FLOWS:  # log prod_{i=0}^{n-1} (m - i)/m = sum log1p(-i/m)
+        i = np.arange(n, dtype=float)
+        return float(np.exp(np.sum(np.log1p(-i / m))))
+    if n * (n - 1) > 2 * 746 * m:  # P <= exp(-n(n-1)/(2m)) < 5e-324: exactly 0 in floating point
+        return 0.0
+    # Here n > 2**20 and n^2 < 1492 m, so x = n/m < 1.5e-3 and k = m - n > 7e8: Stirling is exact to
+    # double precision. ln P = ln m! - ln k! - n ln m = m g(x) ... written without cancellation:
+    x = n / m
+    k = m - n
+    log_p = m * _log1p_neg_plus(x) + (n - 0.5) * math.log1p(-x)
+    log_p += _stirling_tail(float(m)) - _stirling_tail(float(k))
+    return float(math.exp(log_p))
 
 
 def expected_paths_used(n_flows: int, n_paths: int) -> float:
@@ -155,9 +198,9 @@ def expected_paths_used(n_flows: int, n_paths: int) -> float:
     Parameters
     ----------
     n_flows : int
-        Number of flows ``n`` (>= 0).
+        Number of flows ``n`` (>= 0; any size).
     n_paths : int
-        Number of equal-cost paths ``m`` (>= 1).
+        Number of equal-cost paths ``m`` (1 .. 2**53).
 
     Returns
     -------
@@ -177,10 +220,18 @@ def expected_paths_used(n_flows: int, n_paths: int) -> float:
     1.75
     """
     n = check_int("n_flows", n_flows, minimum=0)
-    m = check_int("n_paths", n_paths, minimum=1)
+    m = check_int("n_paths", n_paths, minimum=1, maximum=MAX_ECMP_PATHS)
     if m == 1:
         return 1.0 if n > 0 else 0.0
-    return float(m * -np.expm1(n * np.log1p(-1.0 / m)))
+    log_keep = float(np.log1p(-1.0 / m))
+    if n < 2**53:
+        exponent = n * log_keep
+    else:  # n too large for a float product: exact rational product, -inf when beyond the float range
+        try:
+            exponent = float(Fraction(n) * Fraction(log_keep))
+        except OverflowError:
+            exponent = -math.inf
+    return float(m * -np.expm1(exponent))
 
 
 @dataclass(frozen=True)
@@ -231,7 +282,8 @@ def simulate_ecmp(n_flows: int, n_paths: int, *, n_trials: int = 10_000, rng: An
     n_paths : int
         Equal-cost paths (>= 1).
     n_trials : int, default=10_000
-        Independent trials (1 .. 10**7 flow draws in total).
+        Independent trials (``n_trials * n_flows <= 10**7`` draws and ``n_trials * n_paths <= 10**7``
+        per-path counts, so one call allocates at most about 160 MB).
     rng : None, int or numpy.random.Generator, optional
         Randomness source.
 
@@ -242,7 +294,8 @@ def simulate_ecmp(n_flows: int, n_paths: int, *, n_trials: int = 10_000, rng: An
     Raises
     ------
     TypeError, ValueError
-        If a count is not a positive integer, or ``n_flows * n_trials > 10**7``.
+        If a count is not a positive integer, or ``n_flows * n_trials`` or ``n_paths * n_trials``
+        exceeds 10**7.
 
     Examples
     --------
@@ -253,8 +306,10 @@ def simulate_ecmp(n_flows: int, n_paths: int, *, n_trials: int = 10_000, rng: An
     n = check_int("n_flows", n_flows, minimum=1)
     m = check_int("n_paths", n_paths, minimum=1)
     t = check_int("n_trials", n_trials, minimum=1)
-    if n * t > 10**7:
+    if n * t > MAX_ECMP_CELLS:
         raise ValueError(f'"n_trials" * "n_flows" must be <= 10**7, got {t} * {n}')
+    if m * t > MAX_ECMP_CELLS:  # the (n_trials, n_paths) count matrix is part of the result
+        raise ValueError(f'"n_trials" * "n_paths" must be <= 10**7, got {t} * {m}')
     rng = make_rng(rng)
     choice = rng.integers(0, m, size=(t, n))
     counts = np.zeros((t, m), dtype=np.int64)
@@ -287,7 +342,7 @@ class Scenario:
     base_rtt_us : float, default=50.0
         Propagation round-trip time, in microseconds (one way is half).
     offered_load : float, default=0.2
-        Poisson message arrivals at this fraction of the NIC rate, in (0, 1).
+        Poisson message arrivals at this fraction of the NIC rate, in [1e-6, 1).
     n_connections : int, default=8
         TCP connections (flows) the messages are spread over; SRD uses it only with ``spray=False``.
     tcp_window_packets : int, default=16
@@ -334,6 +389,13 @@ class Scenario:
         SRD steers to the path with the smallest estimated delay and avoids recently lossy paths.
     fast_retransmit : bool, default=True
         SRD retransmits after ``srd_retransmit_timeout_us`` (False: TCP's RTO rule).
+
+    Notes
+    -----
+    Bounds (enforced on construction): ``offered_load`` lies in [1e-6, 1); every time in µs and every rate in Gbit/s lies in
+    [1e-6, 1e12] (times that may be 0 in [0, 1e12]); every count is at most 2**20, ``message_size_bytes`` at
+    most 2**26 (64 MiB) and ``mtu_bytes`` at most 65,536, with at most 65,536 packets per message. Beyond
+    these the simulation's arithmetic would leave the float range, or its event count the machine.
 
     Examples
     --------
@@ -384,6 +446,11 @@ _SCENARIO_FIELDS = {f.name for f in fields(Scenario)}
 _INT_FIELDS = {"message_size_bytes": 1, "mtu_bytes": 1, "n_connections": 1, "tcp_window_packets": 1,
                "tcp_dupack_threshold": 1, "tcp_rehash_after_timeouts": 0, "n_hot_paths": 0,
                "srd_window_packets": 1, "srd_path_window_packets": 1}
+#: Upper bounds of the scenario's counts (see Scenario's Notes), and of its times and rates.
+_INT_MAX = {"message_size_bytes": 2**26, "mtu_bytes": 65_536}
+_COUNT_MAX = 2**20
+_PACKETS_MAX = 65_536
+_FLOAT_RANGE = (1e-6, 1e12)
 _POS_FIELDS = ("link_rate_gbps", "nic_rate_gbps", "base_rtt_us", "tcp_rto_min_us", "tcp_rto_max_us",
                "hot_path_period_us", "srd_retransmit_timeout_us")
 _NONNEG_FIELDS = ("hot_path_queue_us", "failure_start_us", "failure_duration_us", "srd_processing_us")
@@ -394,13 +461,20 @@ def _check_fields(values: dict) -> dict:
     """Validate and normalise Scenario fields that do not depend on the number of paths."""
     for name, low in _INT_FIELDS.items():
         if name in values:
-            values[name] = check_int(name, values[name], minimum=low)
-    for name in _POS_FIELDS:
+            values[name] = check_int(name, values[name], minimum=low, maximum=_INT_MAX.get(name, _COUNT_MAX))
+    low, high = _FLOAT_RANGE
+    for name in _POS_FIELDS + _NONNEG_FIELDS:
         if name in values:
-            values[name] = check_positive(name, values[name])
-    for name in _NONNEG_FIELDS:
-        if name in values:
-            values[name] = check_nonnegative(name, values[name])
+            value = (check_positive if name in _POS_FIELDS else check_nonnegative)(name, values[name])
+            if value > high or (name in _POS_FIELDS and value < low):
+                interval = f"[{low:g}, {high:g}]" if name in _POS_FIELDS else f"[0, {high:g}]"
+                raise ValueError(f'"{name}" must lie in {interval}, got {value!r}')
+            values[name] = value
+    if "message_size_bytes" in values and "mtu_bytes" in values:
+        packets = -(-values["message_size_bytes"] // values["mtu_bytes"])
+        if packets > _PACKETS_MAX:
+            raise ValueError(f'"message_size_bytes" / "mtu_bytes" must be at most {_PACKETS_MAX} packets per '
+                             f'message, got {packets}')
     for name in _BOOL_FIELDS:
         if name in values:
             values[name] = check_bool(name, values[name])
@@ -408,6 +482,8 @@ def _check_fields(values: dict) -> dict:
         load = check_positive("offered_load", values["offered_load"])
         if load >= 1:
             raise ValueError(f'"offered_load" must be in (0, 1), got {load!r}')
+        if load < _FLOAT_RANGE[0]:  # gaps between messages of 1/load message times would leave the float range
+            raise ValueError(f'"offered_load" must be >= {_FLOAT_RANGE[0]:g}, got {load!r}')
         values["offered_load"] = load
     if "hot_path_rate_share" in values:
         share = check_positive("hot_path_rate_share", values["hot_path_rate_share"])
@@ -448,7 +524,7 @@ def make_scenario(n_paths: int, **scenario: Any) -> Scenario:
     >>> make_scenario(8, mtu_bytes=8192).packets_per_message
     2
     """
-    m = check_int("n_paths", n_paths, minimum=1)
+    m = check_int("n_paths", n_paths, minimum=1, maximum=4096)
     unknown = sorted(set(scenario) - _SCENARIO_FIELDS)
     if unknown:
         raise TypeError(f'unknown scenario parameter {unknown[0]!r}; known: {", ".join(sorted(_SCENARIO_FIELDS))}')
@@ -1027,8 +1103,8 @@ class _HeapEngine:
         while heap:
             n += 1
             if n > max_events:
-                raise RuntimeError(f"simulation exceeded {max_events} events; is loss_probability "
-                                   f"({self.sh.loss}) too close to 1?")
+                raise EventBudgetExceeded(f"simulation exceeded {max_events} events; is loss_probability "
+                                          f"({self.sh.loss}) too close to 1?")
             t, _, kind, obj, payload = pop(heap)
             if kind == 0:
                 proto.on_data(t, payload)
@@ -1113,8 +1189,8 @@ class _SimpyEngine:
         self.env.process(self._arrivals())
         while self.env.peek() != float("inf"):
             if self.n_events > max_events:
-                raise RuntimeError(f"simulation exceeded {max_events} events; is loss_probability "
-                                   f"({self.sh.loss}) too close to 1?")
+                raise EventBudgetExceeded(f"simulation exceeded {max_events} events; is loss_probability "
+                                          f"({self.sh.loss}) too close to 1?")
             self.env.step()
         return self.n_events
 
@@ -1195,8 +1271,9 @@ def simulate_transfers(protocol: str, *, n_messages: int, n_paths: int, loss_pro
         If a scenario key is unknown (the message names it) or a value has the wrong type.
     ValueError
         If ``protocol`` is unknown or a value is out of range.
-    RuntimeError
-        If the run exceeds ``2000`` events per packet (only for a loss probability very close to 1).
+    EventBudgetExceeded
+        A ValueError (and RuntimeError) if the run exceeds ``2000`` events per packet (only for a loss
+        probability very close to 1).
 
     Examples
     --------
@@ -1240,7 +1317,8 @@ def simulate_transfers_simpy(protocol: str, *, n_messages: int, n_paths: int, lo
 
     Raises
     ------
-    TypeError, ValueError, RuntimeError
+    TypeError, ValueError
+        As :func:`simulate_transfers` (``EventBudgetExceeded`` is a ValueError).
         As :func:`simulate_transfers`.
 
     Examples
@@ -1332,10 +1410,14 @@ def load_sweep(loads: Any, *, n_messages: int, n_paths: int, loss_probability: f
     >>> s.values_us["SRD"].shape
     (2, 3)
     """
-    arr = check_array("loads", np.atleast_1d(loads) if np.isscalar(loads) else loads)
+    arr = check_array("loads", loads, ndim=None).ravel()
+    percentiles = check_percentiles("percentiles", percentiles)
     progress = check_bool("progress", progress)
-    for x in arr:
-        make_scenario(n_paths if isinstance(n_paths, int) else 1, offered_load=float(x))
+    for i, x in enumerate(arr.tolist()):
+        try:
+            make_scenario(n_paths if isinstance(n_paths, int) else 1, offered_load=x)
+        except ValueError as exc:
+            raise ValueError(f'"loads"[{i}]: {exc}') from None
     if variants is None:
         variants = {"TCP": ("tcp", {}), "SRD": ("srd", {})}
     if not variants:
@@ -1401,7 +1483,7 @@ def percentile_ratio(sweep: LoadSweep, load: float, percentile: float, *, numera
         raise ValueError(f'"percentile" must be one of the sweep\'s percentiles {list(sweep.percentiles)}, '
                          f'got {percentile!r}')
     for name, label in (("numerator", numerator), ("denominator", denominator)):
-        if label not in sweep.values_us:
+        if not isinstance(label, str) or label not in sweep.values_us:
             raise ValueError(f'"{name}" must be one of {list(sweep.values_us)}, got {label!r}')
     i, j = int(rows[0]), cols[0]
     return float(sweep.values_us[numerator][i, j] / sweep.values_us[denominator][i, j])
@@ -1499,7 +1581,7 @@ def tcp_rto_us(srtt_us: float, rttvar_us: float, *, rto_min_us: float = 200_000.
     rttvar_us : float
         RTT variation, in microseconds (>= 0).
     rto_min_us : float, default=200_000
-        Floor (Linux: 200 ms).
+        Floor (Linux: 200 ms); must not exceed ``rto_max_us``.
     rto_max_us : float, default=120_000_000
         Ceiling (Linux: 120 s).
     backoffs : int, default=0
@@ -1513,7 +1595,7 @@ def tcp_rto_us(srtt_us: float, rttvar_us: float, *, rto_min_us: float = 200_000.
     Raises
     ------
     TypeError, ValueError
-        If a value is negative or not a number.
+        If a value is negative or not a number, or ``rto_min_us > rto_max_us``.
 
     Examples
     --------
@@ -1526,8 +1608,10 @@ def tcp_rto_us(srtt_us: float, rttvar_us: float, *, rto_min_us: float = 200_000.
     var = check_nonnegative("rttvar_us", rttvar_us)
     lo = check_positive("rto_min_us", rto_min_us)
     hi = check_positive("rto_max_us", rto_max_us)
+    if lo > hi:
+        raise ValueError(f'"rto_min_us" must be <= "rto_max_us", got rto_min_us={lo!r} > rto_max_us={hi!r}')
     k = check_int("backoffs", backoffs, minimum=0, maximum=64)
-    return float(min(hi, max(lo, srtt + 4 * var) * 2.0**k))
+    return float(min(hi, max(lo, srtt + 4 * var) * 2.0**k))  # a product beyond 1.8e308 is inf: min gives hi
 
 
 # ----------------------------------------------------------------------------------------------

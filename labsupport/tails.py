@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from scipy.special import erfc
 from .common import (
     Problem,
     Solution,
+    check_array,
     check_finite,
     check_int,
     check_nonnegative,
@@ -91,7 +93,26 @@ def fanout_slow_probability(p_slow: float, fanout: int) -> float:
     """
     p = check_probability("p_slow", p_slow)
     n = check_int("fanout", fanout, minimum=1)
-    return -math.expm1(n * math.log1p(-p)) if p < 1 else 1.0
+    return _slow(p, n)
+
+
+def _exponent(n: int, log_keep: float) -> float:
+    """n * log_keep as a float, exactly rounded even when n is too large for a float (then -inf if it is huge)."""
+    if n < 2**53:
+        return n * log_keep
+    try:
+        return float(Fraction(n) * Fraction(log_keep))
+    except OverflowError:
+        return -math.inf
+
+
+def _slow(p: float, n: int) -> float:
+    """1 - (1 - p) ** n for a checked probability p and count n >= 1 (any size)."""
+    if p == 0:
+        return 0.0
+    if p == 1:
+        return 1.0
+    return -math.expm1(_exponent(n, math.log1p(-p)))
 
 
 def fanout_for_slow_probability(p_slow: float, target: float) -> int:
@@ -107,7 +128,11 @@ def fanout_for_slow_probability(p_slow: float, target: float) -> int:
     Returns
     -------
     int
-        floor(ln(1 - target) / ln(1 - p_slow)); 0 means even one leaf is too many.
+        floor(ln(1 - target) / ln(1 - p_slow)); 0 means even one leaf is too many. The quotient is taken
+        exactly (in rational arithmetic, from the two correctly rounded logarithms), then corrected so that
+        ``fanout_slow_probability(p_slow, n) <= target < fanout_slow_probability(p_slow, n + 1)``. Where
+        rounding makes the forward probability flat over a run of fan-outs (answers beyond 2**53, or a
+        target within an ulp of 1), ``n`` is exact to the logarithms' own precision, 1e-16 relative.
 
     Raises
     ------
@@ -125,8 +150,20 @@ def fanout_for_slow_probability(p_slow: float, target: float) -> int:
         raise ValueError('"p_slow" must be > 0 (with no slow leaves any fan-out is fine), got 0.0')
     if t == 0:
         raise ValueError('"target" must be > 0, got 0.0')
-    # A tiny relative slack so that exact cases (target = fanout_slow_probability(p, n)) give n.
-    return int(math.floor(math.log1p(-t) / math.log1p(-p) * (1 + 1e-12)))
+    # floor(y / x) in exact rational arithmetic: a float quotient near 1e12 is off by whole units.
+    n = math.floor(Fraction(math.log1p(-t)) / Fraction(math.log1p(-p)))
+    # Integer correction, so the answer agrees with fanout_slow_probability's own rounding: an exact case
+    # (target = fanout_slow_probability(p, n)) gives n. A few steps at most (each is an ulp of rounding).
+    # Beyond 2**53 the float probability is flat over runs of about n / 2**52 fan-outs: step down by that.
+    down = max(1, n >> 50)
+    for _ in range(64):
+        if n > 0 and _slow(p, n) > t:
+            n = max(n - down, 0)
+        elif _slow(p, n + 1) <= t:
+            n += 1
+        else:
+            break
+    return int(n)
 
 
 @dataclass(frozen=True)
@@ -181,8 +218,8 @@ def _check_leaf(leaf: Any) -> LeafLatency:
 
 
 def _check_times(t: Any) -> np.ndarray:
-    tt = np.asarray(t, dtype=float)
-    if not np.all(np.isfinite(tt)) or np.any(tt < 0):
+    tt = check_array("t", t, ndim=None, allow_empty=True)  # refuses strings and bools, names NaN/inf
+    if np.any(tt < 0):
         raise ValueError(f'"t" must be finite and >= 0, got {t!r}')
     return tt
 
@@ -213,10 +250,16 @@ def leaf_survival(t: Any, leaf: LeafLatency = LeafLatency()) -> np.ndarray:
     """
     leaf = _check_leaf(leaf)
     tt = _check_times(t)
-    with np.errstate(divide="ignore"):
+    return _leaf_survival(tt, leaf)
+
+
+def _leaf_survival(tt: np.ndarray, leaf: LeafLatency) -> np.ndarray:
+    # Extreme parameters (a spread of 1e-300, a tail of 1e-300 ms) overflow to +-inf on the way; the
+    # limits erfc(+-inf) and exp(-inf) are the right answers, so those warnings are silenced.
+    with np.errstate(divide="ignore", over="ignore", under="ignore", invalid="ignore"):
         z = (np.log(np.maximum(tt, 1e-300)) - math.log(leaf.typical_ms)) / leaf.spread
-    fast = np.where(tt > 0, 0.5 * erfc(z / math.sqrt(2.0)), 1.0)
-    slow = np.where(tt <= leaf.slow_ms, 1.0, np.exp(-(tt - leaf.slow_ms) / leaf.slow_tail_ms))
+        fast = np.where(tt > 0, 0.5 * erfc(z / math.sqrt(2.0)), 1.0)
+        slow = np.where(tt <= leaf.slow_ms, 1.0, np.exp(-(tt - leaf.slow_ms) / leaf.slow_tail_ms))
     return (1.0 - leaf.p_slow) * fast + leaf.p_slow * slow
 
 
@@ -313,8 +356,15 @@ def fanout_survival(t: Any, leaf: LeafLatency, fanout: int) -> np.ndarray:
     0.634
     """
     n = check_int("fanout", fanout, minimum=1)
-    with np.errstate(divide="ignore"):  # S(t) = 1 gives log1p(-1) = -inf, and the answer 1
-        return -np.expm1(n * np.log1p(-leaf_survival(t, leaf)))
+    return _any_of(leaf_survival(t, leaf), n)
+
+
+def _any_of(single: np.ndarray, n: int) -> np.ndarray:
+    """1 - (1 - single) ** n elementwise, for any count n >= 1 (a fan-out of 10**400 too)."""
+    n_float = float(n) if n < 2**1023 else math.inf
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # S = 1: log1p(-1) = -inf, answer 1
+        log_keep = np.log1p(-single)
+        return -np.expm1(np.where(log_keep == 0, 0.0, n_float * log_keep))
 
 
 def fanout_percentile(percentile: float, leaf: LeafLatency, fanout: int) -> float:
@@ -333,9 +383,13 @@ def fanout_percentile(percentile: float, leaf: LeafLatency, fanout: int) -> floa
     >>> fanout_percentile(50, LeafLatency(), 100) > 1000  # the median request waits for a slow leaf
     True
     """
+    leaf = _check_leaf(leaf)
     n = check_int("fanout", fanout, minimum=1)
     q = _check_percentile(percentile) / 100.0
-    return leaf_percentile(100.0 * q ** (1.0 / n), leaf)
+    # The leaf must survive past t with probability 1 - q ** (1/N), computed without cancellation.
+    n_float = float(n) if n < 2**1023 else math.inf
+    target = -math.expm1(math.log(q) / n_float)
+    return _invert_survival(lambda t: float(_leaf_survival(np.asarray(t), leaf)), target, leaf.typical_ms)
 
 
 @dataclass(frozen=True)
@@ -456,11 +510,10 @@ def hedged_survival(t: Any, leaf: LeafLatency, hedge_after_ms: float, fanout: in
     d = check_nonnegative("hedge_after_ms", hedge_after_ms)
     n = check_int("fanout", fanout, minimum=1)
     tt = _check_times(t)
-    first = leaf_survival(tt, leaf)
-    second = leaf_survival(np.maximum(tt - d, 0.0), leaf)
+    first = _leaf_survival(tt, leaf)
+    second = _leaf_survival(np.maximum(tt - d, 0.0), leaf)
     single = np.where(tt <= d, first, first * second)
-    with np.errstate(divide="ignore"):
-        return -np.expm1(n * np.log1p(-single))
+    return _any_of(single, n)
 
 
 def hedged_extra_load(leaf: LeafLatency, hedge_after_ms: float) -> float:
@@ -514,6 +567,16 @@ class HedgedResult:
         return self.backups_sent / (self.latencies_ms.size * self.fanout)
 
 
+def _is_plus_inf(value: Any) -> bool:
+    """True for +inf given as a float, a numpy float or a 0-d array (never for a bool or a string)."""
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        return False
+    try:
+        return float(value) == math.inf
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
 def simulate_hedged(leaf: LeafLatency, hedge_after_ms: float, n_requests: int, fanout: int = 1,
                     rng: Any = None) -> HedgedResult:
     """Simulate hedged requests: a backup leaf request is sent after ``hedge_after_ms``.
@@ -549,7 +612,7 @@ def simulate_hedged(leaf: LeafLatency, hedge_after_ms: float, n_requests: int, f
     0.05
     """
     leaf = _check_leaf(leaf)
-    if isinstance(hedge_after_ms, (int, float)) and not isinstance(hedge_after_ms, bool) and hedge_after_ms == math.inf:
+    if _is_plus_inf(hedge_after_ms):
         d = math.inf
     else:
         d = check_nonnegative("hedge_after_ms", hedge_after_ms)

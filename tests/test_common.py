@@ -122,3 +122,65 @@ def test_run_cli_poses_and_solves(capsys):
     assert "the answer" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         c.run_cli("demo", "d", pose, solve, ["--seed", "-1"])
+
+
+# ------------------------------------------------------------------------------ issue 12: one validation path
+@pytest.mark.parametrize("value", [2, 2.0, np.float32(2.0), np.int8(2), np.array(2.0), np.array(2), np.uint64(2)])
+def test_real_numbers_include_numpy_scalars_and_0d_arrays(value):
+    assert c.check_finite("x", value) == 2.0 and type(c.check_finite("x", value)) is float
+
+
+@pytest.mark.parametrize("value", [True, np.bool_(False), "2", b"2", 2 + 0j, None, [2.0], np.array([2.0])])
+def test_real_numbers_refuse_bools_strings_and_arrays(value):
+    with pytest.raises(TypeError, match=r'"x" must be a real number'):
+        c.check_finite("x", value)
+
+
+def test_huge_integers_are_a_value_error_not_an_overflow():
+    with pytest.raises(ValueError, match=r'"x" must be finite \(within the float range.*integer of 401 digits'):
+        c.check_finite("x", 10**400)
+    with pytest.raises(ValueError, match=r'"x" must be finite'):
+        c.check_array("x", [1.0, 10**400])
+
+
+@pytest.mark.parametrize("value", [3, np.int64(3), np.array(3), np.uint8(3)])
+def test_counts_include_numpy_integers_and_0d_integer_arrays(value):
+    assert c.check_int("n", value) == 3 and type(c.check_int("n", value)) is int
+
+
+@pytest.mark.parametrize("value", [np.bool_(True), np.array(3.0), np.float64(3.0), "3"])
+def test_counts_refuse_bools_floats_and_strings(value):
+    with pytest.raises(TypeError, match=r'"n" must be an integer'):
+        c.check_int("n", value)
+
+
+@pytest.mark.parametrize("value, message", [
+    ([True, 2.0], r"got a bool inside"),
+    ([1.5, False], r"got a bool inside"),
+    ([np.True_, 1], r"got a bool inside"),
+    (np.array([True, False]), r"got booleans"),
+    (["1", "2"], r"got strings"),
+    ([1, "a"], r"got strings"),
+    ([1.0, None], r"got None \(NoneType\) inside"),
+    ([[1.0], [1.0, 2.0]], r"got list"),
+    ([1 + 2j], r"got list of dtype complex128"),
+])
+def test_arrays_refuse_bools_and_strings_inside(value, message):
+    with pytest.raises(TypeError, match=r'"x" must be an array of numbers, ' + message):
+        c.check_array("x", value)
+
+
+def test_array_shapes_and_bounds():
+    assert c.check_array("x", np.array(2.0), ndim=None).shape == ()
+    assert c.check_array("x", [[1, 2]], ndim=2).shape == (1, 2)
+    assert c.check_array("x", [], allow_empty=True).size == 0
+    with pytest.raises(ValueError, match=r'"x" must be >= 0, got -1.0 at index 1'):
+        c.check_array("x", [1, -1], minimum=0.0)
+    source = np.array([1.0, 2.0])
+    assert c.check_array("x", source) is not source  # a copy: the model never writes into the caller's array
+
+
+def test_summarize_near_the_float_maximum(recwarn):
+    s = c.summarize([1e300, 1.7976931348623157e308], [50])  # the sum overflows; the mean does not
+    assert s.mean == pytest.approx(1e300 / 2 + 1.7976931348623157e308 / 2, rel=1e-15)
+    assert math.isfinite(s[50]) and len(recwarn) == 0

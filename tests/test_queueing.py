@@ -236,3 +236,91 @@ def test_posed_problems_read_as_plain_english(seed):
     assert max(len(line) for line in text.splitlines()) <= 70
     assert "1 identical" not in text
     assert all(len(line) <= 70 for line in str(q.solve(q.pose_problem(seed))).splitlines())
+
+
+# ------------------------------------------------------------------------------ issue 12: edge regressions
+def test_server_count_is_bounded_instead_of_hanging_or_exhausting_memory():
+    with pytest.raises(ValueError, match=r'"servers" must be <= 100000, got 100000000'):
+        q.erlang_c(10**8, 5e7)  # was 7-20 s
+    with pytest.raises(ValueError, match=r'"servers" must be <= 100000, got 1000000000'):
+        q.simulate_mmc(0.5, 1, 10**9, 10)  # was MemoryError with an empty message
+    assert 0 < q.erlang_c(q.MAX_SERVERS, 0.999 * q.MAX_SERVERS) < 1
+
+
+def test_subnormal_rates_give_a_clear_error_not_nan():
+    with pytest.raises(ValueError, match=r'"arrival_rate" is too small to simulate'):
+        q.simulate_mm1(5e-324, 1e-323, 5)  # was [inf, nan, nan, nan, nan] and a warning
+    with pytest.raises(ValueError, match=r"simulated times overflow the float range"):
+        q.simulate_mm1(1e-307, 2e-307, 50, rng=1)
+
+
+def test_closed_forms_beyond_the_float_range_raise():
+    with pytest.raises(ValueError, match=r"the mean sojourn time overflows the float range"):
+        q.mm1_mean_sojourn(1e-310, 2e-310)
+
+
+def test_string_and_bool_times_are_refused():
+    with pytest.raises(TypeError, match=r'"t" must be an array of numbers'):
+        q.mmc_sojourn_survival("1", 0.5, 1.0, 2)
+    with pytest.raises(TypeError, match=r'"t" must be an array of numbers'):
+        q.mmc_sojourn_survival(True, 0.5, 1.0, 2)
+    assert float(q.mmc_sojourn_survival(np.array(0.0), 0.5, 1.0, 2)) == 1.0
+
+
+def test_extreme_rates_give_no_warnings(recwarn):
+    p = q.mmc_sojourn_percentile(1e300, 1e300, 2, 99)  # was ~60 overflow warnings
+    assert len(recwarn) == 0
+    # time scales as 1/mu: the same queue with mu = 1
+    assert p == pytest.approx(q.mmc_sojourn_percentile(1.0, 1.0, 2, 99) / 1e300, rel=1e-12)
+
+
+@pytest.mark.parametrize("eps", [1e-12, 1e-9, 1.5e-9, 2e-9, 1e-7, 1e-5, -1e-9, -2e-9])
+def test_sojourn_survival_is_precise_near_theta_equal_mu(eps):
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    c, mu = 2, 1.0
+    lam = c * mu - mu * (1 + eps)  # theta = c mu - lambda = mu (1 + eps)
+    times = [0.1, 1.0, 5.0, 30.0]
+    got = q.mmc_sojourn_survival(times, lam, mu, c)
+    L, M = mpmath.mpf(lam), mpmath.mpf(mu)
+    a = L / M
+    # Erlang C from its definition, in exact arithmetic
+    top = a**c / mpmath.factorial(c) * c / (c - a)
+    C = top / (sum(a**k / mpmath.factorial(k) for k in range(c)) + top)
+    theta = c * M - L
+    for t_, value in zip(times, got):
+        T = mpmath.mpf(t_)
+        exact = (1 - C) * mpmath.exp(-M * T) + C * (theta * mpmath.exp(-M * T) - M * mpmath.exp(-theta * T)) / (theta - M)
+        assert abs(value - exact) / exact < 1e-13  # was up to 5e-8 near eps = 1-2e-9
+
+
+def test_offered_load_that_underflows_means_nobody_waits():
+    # lambda / mu = 5e-324 / 2 underflows to 0: C = 0, the wait is 0, the sojourn is the service time
+    assert q.mmc_mean_wait(5e-324, 2.0, 3) == 0.0
+    assert q.mmc_mean_sojourn(5e-324, 2.0, 3) == 0.5
+    assert q.mmc_sojourn_percentiles([5e-324], 2.0, 1, 50)[0] == pytest.approx(math.log(2) / 2, rel=1e-12)
+
+
+def test_simpy_twin_refuses_times_that_overflow():
+    with pytest.raises(ValueError, match=r"simulated times overflow the float range"):
+        q.simulate_mmc_simpy(2.2250738585072014e-308, 1.0, 1, 1000, rng=3, allow_unstable=True)
+
+
+def test_sweep_refuses_a_service_rate_that_underflows():
+    with pytest.raises(ValueError, match=r'"service_rate" x "servers" x utilisation 0.5 leaves the float range'):
+        q.percentiles_vs_utilisation(5e-324, 1, [0.5], 100, progress_bar=False)
+
+
+def test_unstable_single_server_message_names_servers():
+    with pytest.raises(ValueError, match=r"must be < 1 for a steady state to exist \(servers = 1\)"):
+        q.simulate_mmc(1.5, 1.0, 1, 100)
+
+
+def test_sweep_refuses_a_utilisation_whose_times_overflow():
+    with pytest.raises(ValueError, match=r'"utilisations" value 2.2250738585072014e-308'):
+        q.percentiles_vs_utilisation(1.0, 1, [2.2250738585072014e-308], 100, progress_bar=False)
+
+
+def test_utilisation_for_percentile_names_the_service_rate():
+    with pytest.raises(ValueError, match=r'idle server \(inf at "service_rate" 5e-324\)'):
+        q.mm1_utilisation_for_percentile(100.0, 5e-324, 99.9)

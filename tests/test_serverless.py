@@ -395,3 +395,70 @@ def test_posed_problems_read_as_plain_english():
             assert max(len(line) for line in text.splitlines()) <= 70, text
             assert "(s)" not in text and "_s=" not in text and "/s" not in text, text
             assert not re.search(r"(?<![.\d])1 (minutes|invocations)\b", text), text
+
+
+# ------------------------------------------------------------------------------ issue 12: edge regressions
+@pytest.mark.parametrize("rates", [[1e308] * 3, [5e-324] * 3, [1.0] * 3, [2.5e-200] * 3])
+def test_che_is_scale_free_at_the_ends_of_the_float_range(rates, recwarn):
+    # three equal rates, two slots: each function is warm 2/3 of the time whatever the rate
+    assert sv.che_hit_ratio(rates, 2) == pytest.approx(2 / 3, rel=1e-15)  # was "could not bracket" / brentq
+    assert len(recwarn) == 0
+
+
+def test_che_characteristic_time_with_subnormal_rates():
+    # (1 - e^-T) + 3 (1 - e^(-5e-324 T)) = 2 needs T near 6.7e322 s: beyond the float range
+    assert sv.che_characteristic_time([1.0] + [5e-324] * 3, 2) == math.inf  # was "failed to converge"
+    che = sv.che_approximation([1.0] + [5e-324] * 3, 2)
+    assert che.hit_ratios.tolist() == pytest.approx([1.0, 1 / 3, 1 / 3, 1 / 3], rel=1e-12)
+
+
+def test_che_agrees_with_mpmath():
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 40
+    rates = sv.zipf_rates(200, 50.0, 0.9)
+    t_c = sv.che_characteristic_time(rates, 37)
+    exact = mpmath.findroot(lambda T: sum(1 - mpmath.exp(-mpmath.mpf(r) * T) for r in rates) - 37, t_c)
+    assert t_c == pytest.approx(float(exact), rel=1e-14)
+
+
+def test_che_wide_rate_range_gives_no_warnings(recwarn):
+    assert sv.che_hit_ratio([1e300, 1e-300, 1e-300], 2) == pytest.approx(1.0)  # was hundreds of warnings
+    assert len(recwarn) == 0
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: sv.che_hit_ratio(["1", "2", "3"], 1), TypeError, r'"rates_per_s" must be an array of numbers'),
+    (lambda: sv.ttl_warm_probability(["1"], 1.0), TypeError, r'"invocation_rate_per_s" must be an array of numbers'),
+    (lambda: sv.ttl_warm_probability([True, False], 1.0), TypeError,
+     r'"invocation_rate_per_s" must be an array of numbers'),
+    (lambda: sv.slots_per_host(1e308, 1e-308, 0.0), ValueError, r'environments per host; at most 2\*\*40'),
+    (lambda: sv.density_sweep([1.0], host_memory_mib=1.0, function_memory_mib=1.0, n_hosts=10**7,
+                              overheads_mib=[0.0]), ValueError, r'"n_hosts" must be <= 1000000'),
+])
+def test_one_validation_path(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_ttl_accepts_numpy_scalars_and_0d_arrays():
+    expected = -math.expm1(-0.5)
+    assert sv.ttl_warm_probability(np.array(0.5), 1.0) == pytest.approx(expected)  # was refused
+    assert sv.ttl_warm_probability(np.float32(0.5), np.array(1.0)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("sim", [sv.simulate_ttl_pool, sv.simulate_ttl_pool_simpy, sv.simulate_lru_pool])
+@pytest.mark.parametrize("rates", [[5e-324], [1e300, 1.7976931348623157e308], [2.2250738585072014e-308]])
+def test_pool_simulations_refuse_rates_whose_times_leave_the_float_range(sim, rates):
+    args = (rates, 10.0, 100) if "ttl" in sim.__name__ else (rates, 1, 100)
+    with pytest.raises(ValueError, match=r'"rates_per_s" must be simulable'):
+        sim(*args, rng=0)
+
+
+def test_ragged_rates_are_a_type_error():
+    with pytest.raises(TypeError, match=r'"invocation_rate_per_s" must be an array of numbers'):
+        sv.ttl_warm_probability([[1.0], [2.0, 3.0]], 1.0)
+
+
+def test_keep_alive_for_a_subnormal_rate_is_a_clear_error():
+    with pytest.raises(ValueError, match=r'"invocation_rate_per_s" 5e-324 is too small'):
+        sv.ttl_keep_alive_for(5e-324, 0.5)

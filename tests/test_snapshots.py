@@ -248,7 +248,7 @@ def test_rejects_wrong_cache_type():
 
 
 def test_rejects_non_bool_snapstart():
-    with pytest.raises(TypeError, match=r'"snapstart" must be a bool, got 1'):
+    with pytest.raises(TypeError, match=r'"snapstart" must be True or False, got 1'):
         sn.simulate_invocations(snapstart=1)
 
 
@@ -414,3 +414,49 @@ def test_posed_problems_read_as_plain_english():
             text = problem.statement + "\n" + sn.solve(problem).working
             assert max(len(line) for line in text.splitlines()) <= 70, text
             assert "(s)" not in text and "_ms=" not in text, text
+
+
+# ------------------------------------------------------------------------------ issue 12: edge regressions
+@pytest.mark.parametrize("n, bits", [(10, 1024), (2**40, 64), (4096, 24), (10**160, 64), (10**200, 1024), (0, 8)])
+def test_birthday_probability_over_the_documented_range(n, bits):
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 60
+    exact = -mpmath.expm1(-mpmath.mpf(n) * (n - 1) / 2 / mpmath.mpf(2) ** bits)
+    got = sn.birthday_collision_probability(n, bits)  # (10, 1024) and (10**160, 64) raised OverflowError
+    assert 0.0 <= got <= 1.0
+    assert got == pytest.approx(float(exact), rel=1e-14, abs=1e-320)
+
+
+def test_chunks_in_has_a_documented_upper_bound():
+    assert sn.chunks_in(2.0**40) == 2**41
+    with pytest.raises(ValueError, match=r'"working_set_mib" must be <= 2\*\*40 \(one exbibyte\), got 1e\+308'):
+        sn.chunks_in(1e308)  # was "cannot convert float infinity to integer"
+
+
+def test_snapstart_flag_accepts_numpy_bools():
+    assert sn.cold_start_breakdown(snapstart=np.True_, rng=1) == sn.cold_start_breakdown(snapstart=True, rng=1)
+
+
+@pytest.mark.parametrize("tokens, message", [([[1], [2, 3]], r"got list"), ([True, 3], r"got a bool inside"),
+                                             ("123", r"got str")])
+def test_find_duplicate_tokens_refuses_ragged_bools_and_strings(tokens, message):
+    with pytest.raises(TypeError, match=r'"tokens" must be an array of integers, ' + message):
+        sn.find_duplicate_tokens(tokens)
+
+
+def test_jitter_sigma_is_bounded():
+    with pytest.raises(ValueError, match=r'"jitter_sigma" must be <= 10, got 183.0'):
+        sn.simulate_invocations(jitter_sigma=183.0, rng=0)  # e^(183 z) overflowed to inf latencies
+
+
+def test_birthday_bits_needed_at_the_smallest_probability():
+    # log2(n(n-1)) - 1 - log2(p) without forming the ratio, which overflows for p = 5e-324
+    with pytest.raises(ValueError, match=r'"probability" 5e-324 needs more than 1024-bit tokens'):
+        sn.birthday_bits_needed(2**60, 5e-324)
+    bits = sn.birthday_bits_needed(2, 1e-300)
+    assert sn.birthday_collision_probability(2, bits) <= 1e-300 < sn.birthday_collision_probability(2, bits - 1)
+
+
+def test_init_for_speedup_names_snapstart_ms():
+    with pytest.raises(ValueError, match=r'"snapstart_ms" = 5e-324'):
+        sn.init_ms_for_speedup(sn.ColdStartProfile(), 5e-324, 10.0)

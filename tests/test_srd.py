@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 
 import numpy as np
 import pytest
@@ -419,3 +420,73 @@ def test_percentile_ratio_bad_input(kwargs, error, message):
     kwargs.setdefault("sweep", _tiny_sweep())
     with pytest.raises(error, match=message):
         srd.percentile_ratio(**kwargs)
+
+
+# ------------------------------------------------------------------------------ issue 12: edge regressions
+def test_simulate_ecmp_bounds_the_count_matrix():
+    with pytest.raises(ValueError, match=r'"n_trials" \* "n_paths" must be <= 10\*\*7, got 1000000 \* 1000'):
+        srd.simulate_ecmp(2, 1000, n_trials=10**6)  # was an 8 GB allocation
+    with pytest.raises(ValueError, match=r'"n_trials" \* "n_paths" must be <= 10\*\*7'):
+        srd.simulate_ecmp(2, 10**6)  # default 10,000 trials: was 74.5 GiB
+
+
+@pytest.mark.parametrize("n, m", [(1000, 10**6), (2**20, 10**12), (2**20 + 1, 10**12), (3 * 10**6, 10**12),
+                                  (5 * 10**7, 2**53), (10**9, 10**12), (3 * 10**8, 10**12), (50, 60)])
+def test_ecmp_no_collision_closed_form_agrees_with_mpmath(n, m):
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    exact = mpmath.exp(mpmath.loggamma(m + 1) - mpmath.loggamma(m - n + 1) - n * mpmath.log(m))
+    start = time.perf_counter()
+    got = srd.ecmp_no_collision_probability(n, m)
+    assert time.perf_counter() - start < 1.0  # was 7.45 GiB / > 20 s for (1e9, 1e12) / (3e8, 1e12)
+    if exact < 1e-300:
+        assert got == pytest.approx(float(exact), abs=1e-300)
+    else:
+        assert got == pytest.approx(float(exact), rel=1e-13)
+
+
+def test_expected_paths_used_with_huge_flow_counts():
+    assert srd.expected_paths_used(10**400, 1000) == pytest.approx(1000.0)  # was OverflowError
+    assert srd.expected_paths_used(10**20, 2**53) == pytest.approx(2**53 * -math.expm1(-10**20 / 2**53))
+    with pytest.raises(ValueError, match=r'"n_paths" must be <= 9007199254740992, got an integer of 401 digits'):
+        srd.expected_paths_used(10**400, 10**400)
+
+
+def test_tcp_rto_refuses_min_above_max():
+    with pytest.raises(ValueError, match=r'"rto_min_us" must be <= "rto_max_us", got rto_min_us=1000000.0'):
+        srd.tcp_rto_us(60, 20, rto_min_us=1e6, rto_max_us=1.0)  # returned 1.0
+    assert srd.tcp_rto_us(1e308, 1e308, backoffs=64) == 120_000_000.0  # overflow to inf is capped
+
+
+def test_event_budget_error_is_a_value_error_naming_the_loss():
+    with pytest.raises(ValueError, match=r"exceeded .* events; is loss_probability \(0.999999\) too close to 1"):
+        srd.simulate_transfers("srd", n_messages=50, n_paths=8, loss_probability=0.999999, rng=1)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("mtu_bytes", 10**400, r'"mtu_bytes" must be <= 65536'),
+    ("message_size_bytes", 2**26 + 1, r'"message_size_bytes" must be <= 67108864'),
+    ("link_rate_gbps", 5e-324, r'"link_rate_gbps" must lie in \[1e-06, 1e\+12\], got 5e-324'),
+    ("base_rtt_us", 1e300, r'"base_rtt_us" must lie in \[1e-06, 1e\+12\]'),
+    ("failure_duration_us", 1e13, r'"failure_duration_us" must lie in \[0, 1e\+12\]'),
+])
+def test_scenario_bounds(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        srd.make_scenario(8, **{field: value})
+
+
+def test_scenario_packets_per_message_bound():
+    with pytest.raises(ValueError, match=r'at most 65536 packets per message, got 1048576'):
+        srd.make_scenario(8, message_size_bytes=2**20, mtu_bytes=1)
+
+
+def test_load_sweep_checks_loads_and_percentiles():
+    with pytest.raises(ValueError, match=r'"loads"\[0\]: "offered_load" must be > 0'):
+        srd.load_sweep([0.0], n_messages=10, n_paths=4, loss_probability=0.0, progress=False)
+    with pytest.raises(ValueError, match=r'"percentiles" must lie in \[0, 100\], got 101.0'):
+        srd.load_sweep([0.2], n_messages=10, n_paths=4, loss_probability=0.0, percentiles=(101,), progress=False)
+
+
+def test_offered_load_has_a_lower_bound():
+    with pytest.raises(ValueError, match=r'"loads"\[0\]: "offered_load" must be >= 1e-06, got 5e-324'):
+        srd.load_sweep([5e-324], n_messages=10, n_paths=4, loss_probability=0.0, progress=False)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -140,3 +141,46 @@ def test_posed_problems_read_as_plain_english(seed):
     assert "(s)" not in problem.statement and "_" not in problem.statement
     for text in (problem.statement, str(t.solve(problem))):
         assert max(len(line) for line in text.splitlines()) <= 70
+
+
+# ------------------------------------------------------------------------------ issue 12: edge regressions
+@pytest.mark.parametrize("p_slow, target", [(1e-13, 0.5), (1e-12, 0.5), (1e-9, 0.01), (0.001, 0.05), (5e-324, 0.1)])
+def test_fanout_budget_is_exact_at_tiny_probabilities(p_slow, target):
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 60
+    exact = int(mpmath.floor(mpmath.log1p(-mpmath.mpf(target)) / mpmath.log1p(-mpmath.mpf(p_slow))))
+    n = t.fanout_for_slow_probability(p_slow, target)
+    if exact < 2**40:
+        assert n == exact
+    else:  # beyond 2**53 the floor depends on the last bit of the float logarithms: equal to 1e-15
+        assert abs(Fraction(n, exact) - 1) < 1e-15
+    # and it agrees with the forward function: n is the largest fan-out within the target
+    assert t.fanout_slow_probability(p_slow, max(n, 1)) <= target or n == 0
+    if exact < 2**40:  # beyond, a float probability is flat over runs of consecutive fan-outs
+        assert t.fanout_slow_probability(p_slow, n + 1) > target
+
+
+def test_fanout_budget_regression_issue_12():
+    assert t.fanout_for_slow_probability(1e-13, 0.5) == 6931471805599  # was 6931471805606
+    assert t.fanout_for_slow_probability(1e-12, 0.5) == 693147180559
+
+
+def test_fanout_budget_exact_cases_give_n():
+    for p, n in [(0.01, 100), (0.001, 51), (1e-6, 12345)]:
+        assert t.fanout_for_slow_probability(p, t.fanout_slow_probability(p, n)) == n
+
+
+def test_fanout_slow_probability_with_astronomical_fanout():
+    assert t.fanout_slow_probability(0.1, 10**400) == 1.0  # was OverflowError
+    # 2e308 leaves at the smallest subnormal p: 1 - (1 - p) ** n = n p to double precision
+    exact = float(Fraction(2 * 10**308) * Fraction(5e-324))
+    assert t.fanout_slow_probability(5e-324, 2 * 10**308) == pytest.approx(exact, rel=1e-12)
+    assert float(t.fanout_survival(1000.0, t.LeafLatency(), 10**400)) == pytest.approx(1.0)
+
+
+def test_times_refuse_strings_and_bools_and_accept_0d_arrays():
+    with pytest.raises(TypeError, match=r'"t" must be an array of numbers'):
+        t.leaf_survival(["1"])
+    with pytest.raises(TypeError, match=r'"t" must be an array of numbers'):
+        t.leaf_survival([True, 2.0])
+    assert float(t.leaf_survival(np.array(1000.0))) == pytest.approx(0.01, rel=1e-6)
