@@ -23,7 +23,7 @@ NBVAL := --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 1
 # results. `make test XDIST=` runs in one process.
 XDIST ?= -n 2 --dist loadgroup
 
-.PHONY: all setup system vendor book book-only pdf labs lab test test-fast fuzz bench check clean student grade lock hub-bench
+.PHONY: all setup system vendor book book-only pdf labs lab test test-fast test-student fuzz bench check clean student grade lock hub-bench
 
 all: book
 
@@ -80,6 +80,10 @@ test: setup
 # The models and labs only (no book build, no browser): the quick loop while writing a chapter.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST) $(NBVAL) -m "not book and not browser" tests labs
+
+# Every lab's student notebook run and graded (make test runs two of them and checks the rest statically).
+test-student: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) tests/test_student.py --all-student-runs -q
 
 # `make test` runs tests/test_properties.py with a small derandomized profile; this runs it deep.
 fuzz: $(STAMP)

@@ -12,6 +12,11 @@ os.environ.setdefault("LABSUPPORT_AUDIT_EXERCISES", "1")
 import pytest  # noqa: E402
 
 
+def pytest_addoption(parser):
+    parser.addoption("--all-student-runs", action="store_true", default=False,
+                     help="run and grade every lab's student notebook (tests/test_student.py; make test-student)")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """With pytest-xdist (`make test` runs `-n 2 --dist loadgroup`): keep each file's tests on one worker

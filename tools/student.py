@@ -37,23 +37,43 @@ BOOK_SOURCES = ["_config.yml", "_toc.yml", "intro.md", "glossary.md", "bibliogra
 WORKED_ANSWER_LINE = "**Worked answer**"
 
 
+def _folded(cell) -> bool:
+    return cell.cell_type == "code" and bool(set(cell.metadata.get("tags", [])) & {"hide-output", "hide-cell", "solution"})
+
+
+def _worked_answer_line(cell) -> bool:
+    return cell.cell_type == "markdown" and cell.source.lstrip().startswith(WORKED_ANSWER_LINE)
+
+
+def worked_answers(nb) -> set[int]:
+    """Indices of the cells that show a worked answer: folded code cells (hide-output / hide-cell) that
+    call ``solve(...)`` or follow a "**Worked answer**" line, and those lines themselves."""
+    found = set()
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        after_line = i > 0 and _worked_answer_line(cells[i - 1])
+        if _folded(cell) and ("solve(" in cell.source or after_line):
+            found.add(i)
+            if after_line:
+                found.add(i - 1)
+    for i, cell in enumerate(cells):  # a "Worked answer" line whose cell is a solve(...) cell
+        if _worked_answer_line(cell) and i + 1 in found:
+            found.add(i)
+    return found
+
+
 def is_worked_answer(cell) -> bool:
-    """A code cell that shows a worked answer: folded in the course (hide-output / hide-cell) and calls solve."""
-    tags = set(cell.metadata.get("tags", []))
-    return cell.cell_type == "code" and bool(tags & {"hide-output", "hide-cell", "solution"}) and "solve(" in cell.source
+    """A folded code cell that calls solve(...) (see :func:`worked_answers` for the cells found by context)."""
+    return _folded(cell) and "solve(" in cell.source
 
 
 def strip_answers(nb, *, clear_outputs: bool):
     """A copy of ``nb`` without worked answers (and their "Worked answer" lines); outputs cleared if asked."""
     nb = copy.deepcopy(nb)
     keep = []
-    cells = nb.cells
-    for i, cell in enumerate(cells):
-        if is_worked_answer(cell):
-            continue
-        following = cells[i + 1] if i + 1 < len(cells) else None
-        if cell.cell_type == "markdown" and cell.source.lstrip().startswith(WORKED_ANSWER_LINE) \
-                and following is not None and is_worked_answer(following):
+    drop = worked_answers(nb)
+    for i, cell in enumerate(nb.cells):
+        if i in drop:
             continue
         if clear_outputs and cell.cell_type == "code":
             cell.outputs = []
