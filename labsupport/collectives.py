@@ -501,7 +501,16 @@ def _stack_arrays(arrays: Any) -> tuple[np.ndarray, tuple]:
             raise ValueError(f'"arrays"[{i}] must be finite (it holds NaN or infinity)')
         converted.append(arr)
     dtype = np.result_type(*converted)
-    return np.stack([c.reshape(-1) for c in converted]).astype(dtype, copy=False), converted[0].shape
+    data = np.stack([c.reshape(-1) for c in converted]).astype(dtype, copy=False)
+    # Every partial sum the ring forms is bounded by the sum of magnitudes: keep that within the dtype, so that
+    # integers never wrap around and floats never overflow to inf.
+    limit = float(np.iinfo(dtype).max if np.issubdtype(dtype, np.integer) else np.finfo(dtype).max)
+    with np.errstate(over="ignore"):
+        magnitude = float(np.abs(data.astype(np.complex128 if np.iscomplexobj(data) else np.float64)).sum(axis=0).max())
+    if not magnitude <= limit * (1 - 1e-12):
+        raise ValueError(f'"arrays" sum beyond what {np.dtype(dtype).name} holds: an element\'s magnitudes add up to '
+                         f'{magnitude:.4g} across workers, more than {limit:.4g}')
+    return data, converted[0].shape
 
 
 def _ring_pieces(flat: np.ndarray, p: int, offset: int) -> list:
@@ -555,7 +564,8 @@ def simulate_ring_allreduce(arrays: Any) -> RingAllreduceResult:
     TypeError
         If ``arrays`` is not a sequence of numeric arrays.
     ValueError
-        If it is empty, the shapes differ, an array is empty or holds NaN or infinity.
+        If it is empty, the shapes differ, an array is empty or holds NaN or infinity, or the sum of the
+        elements' magnitudes across workers exceeds what the dtype holds (integers would wrap, floats overflow).
 
     Examples
     --------

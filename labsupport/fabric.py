@@ -124,12 +124,13 @@ class Fabric:
         """Number of switches."""
         return len(self.names)
 
-    def index(self, name: str) -> int:
-        """The index of the switch called ``name``."""
+    def index(self, name: str, param: str | None = None) -> int:
+        """The index of the switch called ``name`` (``param``: the parameter it came from, for the message)."""
         try:
             return self.names.index(name)
         except ValueError:
-            raise ValueError(f'no switch called {name!r}; switches are {", ".join(self.names)}') from None
+            where = f'"{param}": ' if param else ""
+            raise ValueError(f'{where}no switch called {name!r}; switches are {", ".join(self.names)}') from None
 
     def link(self, a: str, b: str) -> tuple:
         """The link between switches ``a`` and ``b`` (by name), as an index pair; ValueError if none."""
@@ -356,7 +357,7 @@ def route_flow(fabric: Fabric, src: str, dst: str, *, failed_link: Any = None, u
         raise TypeError(f'"src" must be a switch name, got {src!r}')
     if not isinstance(dst, str):
         raise TypeError(f'"dst" must be a switch name, got {dst!r}')
-    s, d = fabric.index(src), fabric.index(dst)
+    s, d = fabric.index(src, "src"), fabric.index(dst, "dst")
     h = check_int("flow_hash", flow_hash, minimum=0)
     failed = (-1, -1) if failed_link is None else _check_link(fabric, failed_link)
     state = np.zeros(fabric.n_switches, dtype=int)
@@ -366,7 +367,7 @@ def route_flow(fabric: Fabric, src: str, dst: str, *, failed_link: Any = None, u
         for sw in value:
             if not isinstance(sw, str):
                 raise TypeError(f'"{name}" must be a list of switch names, got {value!r}')
-            state[fabric.index(sw)] = 2 if name == "updated" else 1
+            state[fabric.index(sw, name)] = 2 if name == "updated" else 1
     tables = _Tables(fabric, failed) if failed_link is not None else _Tables(fabric, (-1, -1))
     outcome, used = _forward(tables, s, d, state, h + np.arange(fabric.n_switches))
     return outcome, [(fabric.names[a], fabric.names[b]) for a, b in used]

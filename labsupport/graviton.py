@@ -52,6 +52,7 @@ from .common import (
     check_int,
     check_positive,
     check_probability,
+    check_result_finite,
     check_str,
     make_rng,
     run_cli,
@@ -108,6 +109,11 @@ MAX_ACCESSES = 50_000_000
 MAX_SIBLING_PERIODS = 20_000_000
 #: Largest address accepted (2^62 bytes), so that line and tag arithmetic stays inside int64.
 MAX_ADDRESS = 1 << 62
+#: Largest cache simulated, in lines (2**20 lines = 64 MiB of 64-byte lines, above any CPU cache): the
+#: per-set tables are allocated up front.
+MAX_CACHE_LINES = 1 << 20
+#: Largest line size, bytes.
+MAX_LINE_BYTES = 1 << 20
 
 
 def _is_power_of_two(n: int) -> bool:
@@ -146,8 +152,11 @@ def _check_addresses(name: str, value: Any) -> np.ndarray:
 
 def _check_geometry(size_bytes: Any, line_bytes: Any, ways: Any) -> tuple[int, int, int, int]:
     size = check_int("size_bytes", size_bytes, minimum=1)
-    line = check_int("line_bytes", line_bytes, minimum=1)
+    line = check_int("line_bytes", line_bytes, minimum=1, maximum=MAX_LINE_BYTES)
     w = check_int("ways", ways, minimum=1)
+    if size // line > MAX_CACHE_LINES:
+        raise ValueError(f'"size_bytes" / "line_bytes" must be at most {MAX_CACHE_LINES:,} lines (a cache this '
+                         f'model can hold in memory), got {size_bytes!r} / {line_bytes!r}')
     if not _is_power_of_two(line):
         raise ValueError(f'"line_bytes" must be a power of two, got {line!r}')
     if size % line:
@@ -831,7 +840,8 @@ class SmtResult:
     sibling_busy_fraction : float
         Fraction of time the sibling hardware thread runs (0 when ``shared_core`` is False).
     sibling_burst_ms : float
-        Mean length of one busy period of the sibling, in ms.
+        Mean length of one busy period of the sibling, in ms (NaN from :func:`simulate_smt_pair`, whose
+        sibling serves its own queue rather than bursts of a given length).
     smt_speed : float
         Our thread's speed while the sibling runs, as a fraction of its solo speed.
     shared_core : bool
@@ -1304,7 +1314,9 @@ def peak_gflops(cores: int, freq_ghz: float, flops_per_cycle: float) -> float:
     1280.0
     """
     c = check_int("cores", cores, minimum=1)
-    return c * check_positive("freq_ghz", freq_ghz) * check_positive("flops_per_cycle", flops_per_cycle)
+    f = check_positive("freq_ghz", freq_ghz)
+    flops = check_positive("flops_per_cycle", flops_per_cycle)
+    return check_result_finite("the peak GFLOPS", lambda: c * f * flops, cores=c, freq_ghz=f, flops_per_cycle=flops)
 
 
 def attainable_gflops(peak_gflops: Any, bandwidth_gb_s: Any, intensity_flop_per_byte: Any) -> Any:

@@ -44,6 +44,7 @@ from .common import (
     check_int,
     check_nonnegative,
     check_positive,
+    check_result_finite,
     make_rng,
     run_cli,
 )
@@ -120,7 +121,9 @@ def chinchilla_loss(params: Any, tokens: Any, *, E: float, A: float, B: float, a
     d = _check_positive_array("tokens", tokens)
     if np.isscalar(params) and np.isscalar(tokens):
         n, d = n[0], d[0]
-    return np.asarray(E + A / n ** alpha + B / d ** beta)
+    # a power overflowing to inf is fine (B / inf = 0 is the limit); a loss of inf is not
+    return check_result_finite("the loss", lambda: np.asarray(E + A / n ** alpha + B / d ** beta),
+                               params=params, tokens=tokens, A=A, alpha=alpha, B=B, beta=beta)
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,10 @@ def optimal_on_isoflop(compute_flops: float, *, E: float, A: float, B: float, al
 
     def f(x):
         n = math.exp(x)
-        return A / n ** alpha + B / (k / n) ** beta
+        try:
+            return A / n ** alpha + B / (k / n) ** beta
+        except (OverflowError, ZeroDivisionError):  # a term beyond the float range: no optimum there
+            return math.inf
 
     a, b = math.log(lo), math.log(hi)
     r = (math.sqrt(5) - 1) / 2
@@ -250,7 +256,8 @@ def optimal_on_isoflop(compute_flops: float, *, E: float, A: float, B: float, al
             break
     x = 0.5 * (a + b)
     if x - math.log(lo) < 1e-6 or math.log(hi) - x < 1e-6:
-        raise ValueError(f"the optimum lies outside [{lo!r}, {hi!r}] parameters: widen the bracket")
+        raise ValueError(f'the optimum for "compute_flops" = {c!r} lies outside ["lo_params", "hi_params"] = '
+                         f'[{lo!r}, {hi!r}] parameters: widen the bracket')
     return math.exp(x)
 
 

@@ -411,7 +411,7 @@ def test_other_bad_input():
         nitro.expected_volumes_touched(10, 4, 5)
     with pytest.raises(ValueError, match='"shard_size" must be <= 8'):
         nitro.shuffle_shard_count(8, 9)
-    with pytest.raises(ValueError, match='"n_trials" x volumes is too large'):
+    with pytest.raises(ValueError, match=r'"n_customers" x "volumes_per_customer" x max\("n_trials", "n_domains"\) is too large'):
         nitro.simulate_single_failure(10_000, 100, 8, n_trials=1000)
     with pytest.raises(ValueError, match=r'"percentile" must be in \[0, 100\)'):
         nitro.offload_latency_percentile_us(100, guest_load=0.5)
