@@ -114,6 +114,8 @@ MAX_ADDRESS = 1 << 62
 MAX_CACHE_LINES = 1 << 20
 #: Largest line size, bytes.
 MAX_LINE_BYTES = 1 << 20
+#: Longest time scale (ms) an SMT simulation accepts: n / arrival_rate, a sibling's burst or idle period.
+MAX_SPAN_MS = 1e250
 
 
 def _is_power_of_two(n: int) -> bool:
@@ -130,6 +132,8 @@ def _check_addresses(name: str, value: Any) -> np.ndarray:
         raise TypeError(f'"{name}" must be an array of integer addresses, got {type(value).__name__}') from None
     if arr.dtype == bool or arr.dtype.kind not in "iu":
         if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            if np.any(np.abs(arr) >= MAX_ADDRESS):  # would not fit an int64 (numpy casts it to garbage)
+                raise ValueError(f'"{name}" must be < 2**62, got {float(np.abs(arr).max())!r}')
             arr = arr.astype(np.int64)
         elif arr.size == 0 and arr.ndim == 1:
             raise ValueError(f'"{name}" must not be empty')
@@ -417,9 +421,11 @@ def miss_rate_curve(addresses: Any, sizes_bytes: Any, *, line_bytes: int = 64, w
     [1.0, 0.25]
     """
     addr = _check_addresses("addresses", addresses)
-    sizes = check_array("sizes_bytes", sizes_bytes)
+    sizes = check_array("sizes_bytes", sizes_bytes, minimum=1)
     if np.any(sizes != np.round(sizes)):
         raise TypeError(f'"sizes_bytes" must be integers, got {sizes.tolist()!r}')
+    if np.any(sizes >= MAX_ADDRESS):
+        raise ValueError(f'"sizes_bytes" must be < 2**62, got {float(sizes.max())!r}')
     warmup = check_int("warmup", warmup, minimum=0, maximum=addr.size - 1)
     line_bytes = check_int("line_bytes", line_bytes, minimum=1)
     ways = check_int("ways", ways, minimum=1)
@@ -427,7 +433,10 @@ def miss_rate_curve(addresses: Any, sizes_bytes: Any, *, line_bytes: int = 64, w
     out = np.empty(sizes.size)
     for i, size in enumerate(sizes.astype(np.int64).tolist()):
         w = min(ways, max(1, size // line_bytes))
-        r = simulate_cache(addr, size_bytes=size, line_bytes=line_bytes, ways=w, policy=policy, rng=rng)
+        try:
+            r = simulate_cache(addr, size_bytes=size, line_bytes=line_bytes, ways=w, policy=policy, rng=rng)
+        except ValueError as err:  # say which size of the sweep it was
+            raise ValueError(f'"sizes_bytes"[{i}] = {size}: {err}') from None
         out[i] = r.miss_rate_after(warmup) if warmup else r.miss_rate
     return out
 
@@ -488,7 +497,9 @@ def address_trace(kind: str, n_accesses: int, *, working_set_bytes: int, line_by
     line = check_int("line_bytes", line_bytes, minimum=1)
     if not _is_power_of_two(line):
         raise ValueError(f'"line_bytes" must be a power of two, got {line!r}')
-    ws = check_int("working_set_bytes", working_set_bytes, minimum=line, maximum=MAX_ADDRESS // 4)
+    ws = check_int("working_set_bytes", working_set_bytes, minimum=1, maximum=MAX_ADDRESS // 4)
+    if ws < line:
+        raise ValueError(f'"working_set_bytes" must be >= {line} (the value of "line_bytes"), got {ws}')
     stride = check_int("stride_bytes", stride_bytes, minimum=1)
     code = check_int("code_bytes", code_bytes, minimum=1024, maximum=MAX_ADDRESS // 4)
     rng = make_rng(rng)
@@ -880,6 +891,16 @@ def _check_smt(arrival_rate, service_rate, sibling_busy_fraction, sibling_burst_
     if s == 0:
         raise ValueError('"smt_speed" must be > 0 (a thread that never runs never finishes), got 0.0')
     n = check_int("n_requests", n_requests, minimum=1, maximum=MAX_ACCESSES)
+    # Time scales a run of n requests spans: beyond MAX_SPAN_MS its sums would leave the float range.
+    scales = {'"n_requests" / "arrival_rate"': n / lam, '"n_requests" / ("service_rate" x "smt_speed")': n / (mu * s),
+              '"sibling_burst_ms"': burst,
+              '"sibling_burst_ms" x (1 - "sibling_busy_fraction") / "sibling_busy_fraction"':
+                  burst * (1.0 - u) / u if u > 0 else 0.0}
+    for what, value in scales.items():
+        if not value <= MAX_SPAN_MS:
+            raise ValueError(f"{what} must be at most {MAX_SPAN_MS:g} ms (a time scale the simulation can add up), "
+                             f"got {value:.4g} (arrival_rate={lam!r}, service_rate={mu!r}, smt_speed={s!r}, "
+                             f"sibling_busy_fraction={u!r})")
     return lam, mu, u, burst, s, n
 
 
@@ -898,7 +919,8 @@ def _smt_draws(lam, mu, u, burst, s, n, rng, shared):
     mean_off = burst * (1.0 - u) / u
     expected_periods = 2.0 * horizon / (burst + mean_off) + 16
     if expected_periods > MAX_SIBLING_PERIODS:
-        raise ValueError(f'"sibling_burst_ms" ({burst!r}) is too short for a run of {n:,} requests: the sibling '
+        raise ValueError(f'"sibling_burst_ms" ({burst!r}) is too short for a run of {n:,} requests ("n_requests", at '
+                         f'"arrival_rate" {lam!r}, "service_rate" {mu!r}, "smt_speed" {s!r}): the sibling '
                          f"would switch about {expected_periods:,.0f} times (at most {MAX_SIBLING_PERIODS:,}); "
                          "use longer bursts or fewer requests")
     busy = bool(rng.random() < u)
@@ -1186,7 +1208,8 @@ def smt_latency_percentile(arrival_rate: float, service_rate: float, percentile:
     if limit == "fast" or u in (0.0, 1.0):
         rate = mu * (1.0 - u + u * s) - lam
         if rate <= 0:
-            raise ValueError(f"unstable queue: arrival_rate ({lam!r}) >= mean capacity {mu * (1 - u + u * s):.4g}")
+            raise ValueError(f'unstable queue: "arrival_rate" ({lam!r}) >= mean capacity {mu * (1 - u + u * s):.4g} '
+                             '("service_rate" x (1 - "sibling_busy_fraction" + "sibling_busy_fraction" x "smt_speed"))')
         return -math.log(tail) / rate
     r_idle, r_busy = mu - lam, mu * s - lam
     if r_busy <= 0:
@@ -1354,7 +1377,8 @@ def attainable_gflops(peak_gflops: Any, bandwidth_gb_s: Any, intensity_flop_per_
         arr = check_array("intensity_flop_per_byte", intensity_flop_per_byte)
         if np.any(arr <= 0):
             raise ValueError(f'"intensity_flop_per_byte" must be > 0, got {float(arr[arr <= 0][0])!r}')
-        return np.minimum(peak, bw * arr)
+        with np.errstate(over="ignore"):  # bw x intensity past the float maximum is far above the peak: the peak
+            return np.minimum(peak, bw * arr)
     return min(peak, bw * check_positive("intensity_flop_per_byte", intensity_flop_per_byte))
 
 
@@ -1366,7 +1390,8 @@ def ridge_intensity(peak_gflops: float, bandwidth_gb_s: float) -> float:
     >>> ridge_intensity(1280.0, 204.8)
     6.25
     """
-    return check_positive("peak_gflops", peak_gflops) / check_positive("bandwidth_gb_s", bandwidth_gb_s)
+    peak, bw = check_positive("peak_gflops", peak_gflops), check_positive("bandwidth_gb_s", bandwidth_gb_s)
+    return check_result_finite("the ridge intensity", lambda: peak / bw, peak_gflops=peak, bandwidth_gb_s=bw)
 
 
 @dataclass(frozen=True)

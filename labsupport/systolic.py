@@ -130,7 +130,10 @@ def _check_matrices(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
     for name, m in (("a", a), ("b", b)):
         if isinstance(m, (str, bytes)):
             raise TypeError(f'"{name}" must be a 2-D array of numbers, got {type(m).__name__}')
-        arr = np.asarray(m)
+        try:
+            arr = np.asarray(m)
+        except (TypeError, ValueError):  # ragged rows, objects numpy cannot hold
+            raise TypeError(f'"{name}" must be a 2-D array of numbers, got a ragged {type(m).__name__}') from None
         if arr.dtype == object or arr.dtype.kind not in "biuf":
             raise TypeError(f'"{name}" must be a 2-D array of numbers, got dtype {arr.dtype}')
         if arr.ndim != 2 or 0 in arr.shape:

@@ -186,3 +186,14 @@ def test_pose_and_solve(seed):
 def test_command_line(capsys):
     assert fb.main(["--seed", "1", "--solve"]) == 0
     assert "python -m labsupport.fabric --seed 1" in capsys.readouterr().out
+
+
+def test_an_unknown_switch_names_the_parameter():
+    """Regression from tests/test_properties.py: the message did not say which argument held the bad name."""
+    f = fb.leaf_spine(4, 2)
+    with pytest.raises(ValueError, match=r'"src": no switch called \'\'; switches are L0'):
+        fb.route_flow(f, "", "L0")
+    with pytest.raises(ValueError, match=r'"dst": no switch called \'X\''):
+        fb.route_flow(f, "L1", "X")
+    with pytest.raises(ValueError, match=r'"armed": no switch called \'S9\''):
+        fb.route_flow(f, "L1", "L0", armed=["S9"])
