@@ -359,7 +359,8 @@ def simulate_cache(addresses: Any, *, size_bytes: int, line_bytes: int, ways: in
         If ``addresses`` are not integers, or a size is not an integer.
     ValueError
         If ``addresses`` is empty or negative, ``line_bytes`` is not a power of two, ``size_bytes`` is not a
-        multiple of it, ``ways`` < 1 or does not divide the number of lines, or ``policy`` is unknown.
+        multiple of it, ``ways`` < 1 or does not divide the number of lines, or ``policy`` is unknown; or the
+        cache exceeds ``MAX_CACHE_LINES`` (2**20) lines, a line ``MAX_LINE_BYTES``, or an address 2**62.
 
     Examples
     --------
@@ -892,7 +893,9 @@ def _check_smt(arrival_rate, service_rate, sibling_busy_fraction, sibling_burst_
         raise ValueError('"smt_speed" must be > 0 (a thread that never runs never finishes), got 0.0')
     n = check_int("n_requests", n_requests, minimum=1, maximum=MAX_ACCESSES)
     # Time scales a run of n requests spans: beyond MAX_SPAN_MS its sums would leave the float range.
-    scales = {'"n_requests" / "arrival_rate"': n / lam, '"n_requests" / ("service_rate" x "smt_speed")': n / (mu * s),
+    capacity = mu * s  # may underflow to 0
+    scales = {'"n_requests" / "arrival_rate"': n / lam,
+              '"n_requests" / ("service_rate" x "smt_speed")': n / capacity if capacity > 0 else math.inf,
               '"sibling_burst_ms"': burst,
               '"sibling_burst_ms" x (1 - "sibling_busy_fraction") / "sibling_busy_fraction"':
                   burst * (1.0 - u) / u if u > 0 else 0.0}
@@ -981,7 +984,8 @@ def simulate_smt(arrival_rate: float, service_rate: float, n_requests: int, *, s
     ------
     ValueError
         On a non-positive rate, a fraction outside [0, 1], ``smt_speed`` of 0, or an unstable queue
-        (lambda must be below the mean capacity mu (1 - u + u s)).
+        (lambda must be below the mean capacity mu (1 - u + u s)); or when a time scale of the run
+        (n / lambda, n / (mu s), a sibling's mean busy or idle period) exceeds ``MAX_SPAN_MS`` (1e250 ms).
 
     Examples
     --------

@@ -584,7 +584,9 @@ def simulate_host(io_placement: str, *, guest_load: float, io_load: float, n_req
     TypeError
         On an unknown scenario parameter or a value of the wrong type.
     ValueError
-        On a load outside its range, an unstable shared core, or a count out of range.
+        On a load outside its range, an unstable shared core, or a count out of range; or when the run
+        would hold more than ``MAX_HOST_EVENTS`` expected I/O events and probes (a guest load so small
+        that its requests spread over an enormous time).
 
     See Also
     --------
@@ -635,7 +637,8 @@ def simulate_host_simpy(io_placement: str, *, guest_load: float, io_load: float,
     the two give the same latencies (up to rounding). It does not time probes (a probe is a virtual
     request; ``probe_us`` is empty).
 
-    Parameters, Returns and Raises are as for :func:`simulate_host`.
+    Parameters, Returns and Raises are as for :func:`simulate_host` (with ``MAX_HOST_EVENTS_SIMPY`` events
+    at most: SimPy handles each as a process).
 
     Examples
     --------

@@ -460,3 +460,5 @@ def test_more_edge_inputs_found_by_the_deep_fuzz():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the overflow warning escaped; the peak is the right answer
         assert g.attainable_gflops(1280.0, 1e300, [1e300]).tolist() == [1280.0]
+    with pytest.raises(ValueError, match=r'"n_requests" / \("service_rate" x "smt_speed"\) must be at most'):
+        g.simulate_smt_pair(1e-9, 5e-324, 50, rng=2)  # was ZeroDivisionError
