@@ -185,7 +185,11 @@ class HostScenario:
 def _check_tuple(name: str, value: Any) -> tuple:
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(f'"{name}" must be a sequence of numbers, got {value!r}')
-    out = tuple(check_finite(name, v) for v in value)
+    try:
+        items = list(value)
+    except TypeError:  # a 0-d array has __iter__ but cannot be iterated
+        raise TypeError(f'"{name}" must be a sequence of numbers, got {value!r}') from None
+    out = tuple(check_finite(name, v) for v in items)
     if not out:
         raise ValueError(f'"{name}" must not be empty')
     return out

@@ -465,3 +465,5 @@ def test_edge_inputs_found_by_the_fuzz_give_named_errors():
             nitro.simulate_host("shared", guest_load=load, io_load=0.0, n_requests=200, rng=1)
     with pytest.raises(ValueError, match=r'at most 100,000 \(raise "guest_load"'):
         nitro.simulate_host_simpy("shared", guest_load=0.001, io_load=0.35, n_requests=200, rng=1)
+    with pytest.raises(TypeError, match=r'"io_service_us" must be a sequence of numbers, got array\(0\.\)'):
+        nitro.make_host_scenario(io_service_us=np.array(0.0))
