@@ -467,3 +467,13 @@ def test_edge_inputs_found_by_the_fuzz_give_named_errors():
         nitro.simulate_host_simpy("shared", guest_load=0.001, io_load=0.35, n_requests=200, rng=1)
     with pytest.raises(TypeError, match=r'"io_service_us" must be a sequence of numbers, got array\(0\.\)'):
         nitro.make_host_scenario(io_service_us=np.array(0.0))
+
+
+def test_shuffle_sharding_bounds_its_fleet():
+    """Regression from HYPOTHESIS_PROFILE=deep: math.comb of a 400-digit fleet ran without end."""
+    with pytest.raises(ValueError, match=r'"n_nodes" must be <= 100000'):
+        nitro.shuffle_shard_count(10**400, 2**63)
+    with pytest.raises(ValueError, match=r'"shard_size" must be <= 1000'):
+        nitro.shuffle_shard_overlap_pmf(100_000, 50_000)  # 50,001 exact binomials of 100,000
+    with pytest.raises(ValueError, match=r'"n_nodes" must be <= 100000'):
+        nitro.simulate_shuffle_sharding(2**31, 2, n_trials=1)
