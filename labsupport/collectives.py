@@ -38,10 +38,12 @@ import numpy as np
 from .common import (
     Problem,
     Solution,
+    check_array,
     check_choice,
     check_int,
     check_nonnegative,
     check_positive,
+    check_result_finite,
     make_rng,
     run_cli,
 )
@@ -134,7 +136,8 @@ def ring_allreduce_time(p: int, nbytes: float, *, alpha_s: float, bandwidth_byte
     p = check_int("p", p, minimum=1, maximum=MAX_WORKERS)
     n = check_nonnegative("nbytes", nbytes)
     alpha, bw = _check_link(alpha_s, bandwidth_bytes_per_s)
-    return 2 * (p - 1) * alpha + 2 * (p - 1) / p * n / bw
+    return check_result_finite("the time", lambda: 2 * (p - 1) * alpha + 2 * (p - 1) / p * n / bw,
+                               p=p, nbytes=n, alpha_s=alpha, bandwidth_bytes_per_s=bw)
 
 
 def recursive_doubling_allreduce_time(p: int, nbytes: float, *, alpha_s: float,
@@ -172,7 +175,8 @@ def recursive_doubling_allreduce_time(p: int, nbytes: float, *, alpha_s: float,
     n = check_nonnegative("nbytes", nbytes)
     alpha, bw = _check_link(alpha_s, bandwidth_bytes_per_s)
     lg = math.log2(p)
-    return lg * alpha + lg * n / bw
+    return check_result_finite("the time", lambda: lg * alpha + lg * n / bw,
+                               p=p, nbytes=n, alpha_s=alpha, bandwidth_bytes_per_s=bw)
 
 
 def rabenseifner_allreduce_time(p: int, nbytes: float, *, alpha_s: float, bandwidth_bytes_per_s: float) -> float:
@@ -208,7 +212,8 @@ def rabenseifner_allreduce_time(p: int, nbytes: float, *, alpha_s: float, bandwi
     p = _check_pow2("p", p)
     n = check_nonnegative("nbytes", nbytes)
     alpha, bw = _check_link(alpha_s, bandwidth_bytes_per_s)
-    return 2 * math.log2(p) * alpha + 2 * (p - 1) / p * n / bw
+    return check_result_finite("the time", lambda: 2 * math.log2(p) * alpha + 2 * (p - 1) / p * n / bw,
+                               p=p, nbytes=n, alpha_s=alpha, bandwidth_bytes_per_s=bw)
 
 
 def tree_allreduce_time(p: int, nbytes: float, *, alpha_s: float, bandwidth_bytes_per_s: float) -> float:
@@ -244,7 +249,8 @@ def tree_allreduce_time(p: int, nbytes: float, *, alpha_s: float, bandwidth_byte
     p = check_int("p", p, minimum=1, maximum=MAX_WORKERS)
     n = check_nonnegative("nbytes", nbytes)
     alpha, bw = _check_link(alpha_s, bandwidth_bytes_per_s)
-    return 2 * math.ceil(math.log2(p)) * (alpha + n / bw)
+    return check_result_finite("the time", lambda: 2 * math.ceil(math.log2(p)) * (alpha + n / bw),
+                               p=p, nbytes=n, alpha_s=alpha, bandwidth_bytes_per_s=bw)
 
 
 def torus2d_allreduce_time(x: int, y: int, nbytes: float, *, alpha_s: float, bandwidth_bytes_per_s: float) -> float:
@@ -283,7 +289,8 @@ def torus2d_allreduce_time(x: int, y: int, nbytes: float, *, alpha_s: float, ban
     y = check_int("y", y, minimum=1, maximum=MAX_WORKERS)
     n = check_nonnegative("nbytes", nbytes)
     alpha, bw = _check_link(alpha_s, bandwidth_bytes_per_s)
-    return 2 * (x + y - 2) * alpha + 2 * (x * y - 1) / (x * y) * n / bw
+    return check_result_finite("the time", lambda: 2 * (x + y - 2) * alpha + 2 * (x * y - 1) / (x * y) * n / bw,
+                               x=x, y=y, nbytes=n, alpha_s=alpha, bandwidth_bytes_per_s=bw)
 
 
 def _square_factors(p: int) -> tuple[int, int]:
@@ -355,7 +362,8 @@ def algorithm_bandwidth(nbytes: float, time_s: float) -> float:
     >>> algorithm_bandwidth(1e9, 0.5)
     2000000000.0
     """
-    return check_nonnegative("nbytes", nbytes) / check_positive("time_s", time_s)
+    n, t = check_nonnegative("nbytes", nbytes), check_positive("time_s", time_s)
+    return check_result_finite("the bandwidth", lambda: n / t, nbytes=n, time_s=t)
 
 
 def bus_bandwidth(algbw_bytes_per_s: float, n_ranks: int, operation: str = "allreduce") -> float:
@@ -392,7 +400,8 @@ def bus_bandwidth(algbw_bytes_per_s: float, n_ranks: int, operation: str = "allr
     algbw = check_nonnegative("algbw_bytes_per_s", algbw_bytes_per_s)
     n = check_int("n_ranks", n_ranks, minimum=1, maximum=MAX_WORKERS)
     operation = check_choice("operation", operation, tuple(BUSBW_FACTORS))
-    return algbw * BUSBW_FACTORS[operation](n)
+    return check_result_finite("the bus bandwidth", lambda: algbw * BUSBW_FACTORS[operation](n),
+                               algbw_bytes_per_s=algbw, n_ranks=n)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -501,7 +510,16 @@ def _stack_arrays(arrays: Any) -> tuple[np.ndarray, tuple]:
             raise ValueError(f'"arrays"[{i}] must be finite (it holds NaN or infinity)')
         converted.append(arr)
     dtype = np.result_type(*converted)
-    return np.stack([c.reshape(-1) for c in converted]).astype(dtype, copy=False), converted[0].shape
+    data = np.stack([c.reshape(-1) for c in converted]).astype(dtype, copy=False)
+    # Every partial sum the ring forms is bounded by the sum of magnitudes: keep that within the dtype, so that
+    # integers never wrap around and floats never overflow to inf.
+    limit = float(np.iinfo(dtype).max if np.issubdtype(dtype, np.integer) else np.finfo(dtype).max)
+    with np.errstate(over="ignore"):
+        magnitude = float(np.abs(data.astype(np.complex128 if np.iscomplexobj(data) else np.float64)).sum(axis=0).max())
+    if not magnitude <= limit * (1 - 1e-12):
+        raise ValueError(f'"arrays" sum beyond what {np.dtype(dtype).name} holds: an element\'s magnitudes add up to '
+                         f'{magnitude:.4g} across workers, more than {limit:.4g}')
+    return data, converted[0].shape
 
 
 def _ring_pieces(flat: np.ndarray, p: int, offset: int) -> list:
@@ -555,7 +573,8 @@ def simulate_ring_allreduce(arrays: Any) -> RingAllreduceResult:
     TypeError
         If ``arrays`` is not a sequence of numeric arrays.
     ValueError
-        If it is empty, the shapes differ, an array is empty or holds NaN or infinity.
+        If it is empty, the shapes differ, an array is empty or holds NaN or infinity, or the sum of the
+        elements' magnitudes across workers exceeds what the dtype holds (integers would wrap, floats overflow).
 
     Examples
     --------
@@ -644,10 +663,7 @@ def _check_timing(p, nbytes, alpha_s, bandwidth_bytes_per_s):
             continue
         if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
             raise TypeError(f'"{name}" must be a number or one number per link, got {value!r}')
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f'"{name}" must be a number or one number per link, got {value!r}') from None
+        arr = check_array(name, value, ndim=None, allow_empty=True)  # refuses bools and strings inside
         if arr.shape != (p,):
             raise ValueError(f'"{name}" must have one value per link ({p}), got shape {arr.shape}')
         bad = ~np.isfinite(arr) | ((arr <= 0) if positive else (arr < 0))
@@ -655,6 +671,9 @@ def _check_timing(p, nbytes, alpha_s, bandwidth_bytes_per_s):
             rule = "> 0" if positive else ">= 0"
             raise ValueError(f'"{name}" must be finite and {rule}, got {float(arr[bad][0])!r}')
         out.append(arr)
+    # every arrival comes within 2 (p - 1) of the slowest hops: keep that a finite time
+    check_result_finite("the ring's time", lambda: 2 * (p - 1) * float(np.max(out[0] + (n / p) / out[1])),
+                        p=p, nbytes=n, alpha_s=alpha_s, bandwidth_bytes_per_s=bandwidth_bytes_per_s)
     return p, n, out[0], out[1]
 
 
@@ -860,20 +879,31 @@ def two_tier_allreduce_times(servers: int, chips_per_server: int, nbytes: float,
     p = s * k
     if p > MAX_WORKERS:
         raise ValueError(f'"servers" x "chips_per_server" must be <= {MAX_WORKERS}, got {p}')
-    chunk = n / p
-    slowest = max(a.hop_s(chunk), b.hop_s(chunk)) if s > 1 else a.hop_s(chunk)
-    times = {
-        "flat ring": 2 * (p - 1) * slowest,
-        "ring of rings": (ring_allreduce_time(k, n, alpha_s=a.alpha_s, bandwidth_bytes_per_s=a.bandwidth_bytes_per_s)
-                          + ring_allreduce_time(s, n / k, alpha_s=b.alpha_s,
-                                                bandwidth_bytes_per_s=b.bandwidth_bytes_per_s)),
-    }
-    if s & (s - 1) == 0 and k & (k - 1) == 0:
-        lk, ls = math.log2(k), math.log2(s)
-        times["rabenseifner"] = (2 * (k - 1) * a.alpha_s + lk * n / a.bandwidth_bytes_per_s
-                                 + 2 * ls * b.alpha_s + 2 * (s - 1) / (s * k) * n / b.bandwidth_bytes_per_s)
-        times["recursive doubling"] = (k - 1) * a.hop_s(n) + ls * b.hop_s(n)
-        times["tree"] = 2 * times["recursive doubling"]
+
+    def compute():
+        chunk = n / p
+        slowest = max(a.hop_s(chunk), b.hop_s(chunk)) if s > 1 else a.hop_s(chunk)
+        times = {
+            "flat ring": 2 * (p - 1) * slowest,
+            "ring of rings": (ring_allreduce_time(k, n, alpha_s=a.alpha_s,
+                                                  bandwidth_bytes_per_s=a.bandwidth_bytes_per_s)
+                              + ring_allreduce_time(s, n / k, alpha_s=b.alpha_s,
+                                                    bandwidth_bytes_per_s=b.bandwidth_bytes_per_s)),
+        }
+        if s & (s - 1) == 0 and k & (k - 1) == 0:
+            lk, ls = math.log2(k), math.log2(s)
+            times["rabenseifner"] = (2 * (k - 1) * a.alpha_s + lk * n / a.bandwidth_bytes_per_s
+                                     + 2 * ls * b.alpha_s + 2 * (s - 1) / (s * k) * n / b.bandwidth_bytes_per_s)
+            times["recursive doubling"] = (k - 1) * a.hop_s(n) + ls * b.hop_s(n)
+            times["tree"] = 2 * times["recursive doubling"]
+        return times
+
+    try:
+        times = compute()
+    except ValueError:  # a flat time beyond the float range (the inputs themselves are valid)
+        times = {"": math.inf}
+    check_result_finite("a time of the algorithms", lambda: list(times.values()), servers=s, chips_per_server=k,
+                        nbytes=n, intra=a, inter=b)
     return times
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "check_str",
     "check_percentiles",
     "check_array",
+    "check_result_finite",
     "make_rng",
     "summarize",
     "ecdf",
@@ -401,6 +402,49 @@ def check_array(name: str, value: Any, *, ndim: int | None = 1, allow_empty: boo
             index = int(np.argmax(low))
             raise ValueError(f'"{name}" must be >= {minimum:g}, got {float(flat[index])!r} at index {index}')
     return arr
+
+
+def check_result_finite(what: str, compute: Callable[[], Any], **params: Any) -> Any:
+    """Return ``compute()`` if every number in it is finite, else raise ValueError naming ``params``.
+
+    For closed forms whose inputs are each valid but whose result leaves the float range (a product
+    of huge sizes, a time divided by a subnormal rate): the caller gets a clear error naming the
+    parameters and their values instead of ``inf``, ``nan``, an OverflowError or a ZeroDivisionError.
+    numpy's overflow warnings inside ``compute`` are silenced (the overflow is reported as the error).
+
+    Parameters
+    ----------
+    what : str
+        What is computed, for the message ("the step time").
+    compute : callable
+        Takes no argument; returns a number or an array.
+    **params
+        The parameters the result depends on, as name=value.
+
+    Raises
+    ------
+    ValueError
+        If the result is not finite (or computing it overflowed or divided by zero).
+
+    Examples
+    --------
+    >>> check_result_finite("the product", lambda: 2.0 * 3, a=2.0, b=3)
+    6.0
+    >>> check_result_finite("the product", lambda: 1e300 * 1e300, a=1e300)
+    Traceback (most recent call last):
+    ...
+    ValueError: the product is beyond the float range (about 1.8e308) for "a" = 1e+300
+    """
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        try:
+            value = compute()
+            finite = bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
+        except (OverflowError, ZeroDivisionError):
+            finite = False
+    if not finite:
+        shown = ", ".join(f'"{name}" = {_show(v)}' for name, v in params.items())
+        raise ValueError(f"{what} is beyond the float range (about 1.8e308) for {shown}")
+    return value
 
 
 # ----------------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from .common import (
     check_int,
     check_nonnegative,
     check_positive,
+    check_result_finite,
     make_rng,
     run_cli,
 )
@@ -67,6 +68,9 @@ __all__ = [
 STRATEGIES = ("distributed", "local")
 #: Outcomes of sending one packet.
 OUTCOMES = ("delivered", "dead link", "loop", "no route")
+#: Most packets the SimPy twin of :func:`simulate_link_failure` follows (flows x rate x duration): each is
+#: an event, about 20 us apiece, so that a typo in the rate cannot hang a lab.
+MAX_SIMPY_PACKETS = 100_000
 
 
 @dataclass(frozen=True)
@@ -124,12 +128,13 @@ class Fabric:
         """Number of switches."""
         return len(self.names)
 
-    def index(self, name: str) -> int:
-        """The index of the switch called ``name``."""
+    def index(self, name: str, param: str | None = None) -> int:
+        """The index of the switch called ``name`` (``param``: the parameter it came from, for the message)."""
         try:
             return self.names.index(name)
         except ValueError:
-            raise ValueError(f'no switch called {name!r}; switches are {", ".join(self.names)}') from None
+            where = f'"{param}": ' if param else ""
+            raise ValueError(f'{where}no switch called {name!r}; switches are {", ".join(self.names)}') from None
 
     def link(self, a: str, b: str) -> tuple:
         """The link between switches ``a`` and ``b`` (by name), as an index pair; ValueError if none."""
@@ -331,7 +336,7 @@ def route_flow(fabric: Fabric, src: str, dst: str, *, failed_link: Any = None, u
     armed : iterable of str, default=()
         Switches at the failed link's ends that have detected it and use their precomputed repair.
     flow_hash : int, default=0
-        The flow's ECMP hash (>= 0); each switch picks next hop ``(flow_hash + its index) mod k``.
+        The flow's ECMP hash (0 .. 2**62); each switch picks next hop ``(flow_hash + its index) mod k``.
 
     Returns
     -------
@@ -356,17 +361,21 @@ def route_flow(fabric: Fabric, src: str, dst: str, *, failed_link: Any = None, u
         raise TypeError(f'"src" must be a switch name, got {src!r}')
     if not isinstance(dst, str):
         raise TypeError(f'"dst" must be a switch name, got {dst!r}')
-    s, d = fabric.index(src), fabric.index(dst)
-    h = check_int("flow_hash", flow_hash, minimum=0)
+    s, d = fabric.index(src, "src"), fabric.index(dst, "dst")
+    h = check_int("flow_hash", flow_hash, minimum=0, maximum=2**62)  # h + switch index stays an int64
     failed = (-1, -1) if failed_link is None else _check_link(fabric, failed_link)
     state = np.zeros(fabric.n_switches, dtype=int)
     for name, value in (("updated", updated), ("armed", armed)):
         if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
             raise TypeError(f'"{name}" must be a list of switch names, got {value!r}')
-        for sw in value:
+        try:
+            items = list(value)
+        except TypeError:  # a 0-d array has __iter__ but cannot be iterated
+            raise TypeError(f'"{name}" must be a list of switch names, got {value!r}') from None
+        for sw in items:
             if not isinstance(sw, str):
                 raise TypeError(f'"{name}" must be a list of switch names, got {value!r}')
-            state[fabric.index(sw)] = 2 if name == "updated" else 1
+            state[fabric.index(sw, name)] = 2 if name == "updated" else 1
     tables = _Tables(fabric, failed) if failed_link is not None else _Tables(fabric, (-1, -1))
     outcome, used = _forward(tables, s, d, state, h + np.arange(fabric.n_switches))
     return outcome, [(fabric.names[a], fabric.names[b]) for a, b in used]
@@ -464,8 +473,14 @@ def _check_failure_args(fabric, failed_link, strategy, detect_s, hop_s, spf_s, f
     times = [check_nonnegative(name, value) for name, value in (
         ("detect_s", detect_s), ("hop_s", hop_s), ("spf_s", spf_s), ("fib_s", fib_s),
         ("controller_s", controller_s), ("link_delay_s", link_delay_s))]
-    return (fabric, failed, strategy, *times, check_positive("rate_pps", rate_pps),
-            check_positive("duration_s", duration_s))
+    rate, duration = check_positive("rate_pps", rate_pps), check_positive("duration_s", duration_s)
+    detect, hop, spf, fib, ctrl, delay = times
+    # the latest switch update (a flood crosses at most n_switches hops) and the packets on the failed wire
+    check_result_finite("a switch's update time or the packets in flight",
+                        lambda: [detect + hop * fabric.n_switches + spf + fib + ctrl, rate * delay],
+                        detect_s=detect, hop_s=hop, spf_s=spf, fib_s=fib, controller_s=ctrl, link_delay_s=delay,
+                        rate_pps=rate)
+    return (fabric, failed, strategy, *times, rate, duration)
 
 
 def simulate_link_failure(fabric: Fabric, failed_link: Any, *, strategy: str = "distributed",
@@ -507,7 +522,8 @@ def simulate_link_failure(fabric: Fabric, failed_link: Any, *, strategy: str = "
     Raises
     ------
     TypeError, ValueError
-        On a bad fabric, link, strategy or time.
+        On a bad fabric, link, strategy or time, or when a switch's update time or the packets in flight
+        (rate_pps x link_delay_s) would leave the float range.
 
     Examples
     --------
@@ -587,7 +603,8 @@ def simulate_link_failure_simpy(fabric: Fabric, failed_link: Any, *, strategy: s
     Raises
     ------
     TypeError, ValueError
-        On a bad fabric, link, strategy or time.
+        On a bad fabric, link, strategy or time, as for :func:`simulate_link_failure`; or more than
+        ``MAX_SIMPY_PACKETS`` packets (flows x rate_pps x duration_s).
 
     Examples
     --------
@@ -603,6 +620,10 @@ def simulate_link_failure_simpy(fabric: Fabric, failed_link: Any, *, strategy: s
     tables = _Tables(fabric, failed)
     n = fabric.n_switches
     flows = [(a, b) for a in fabric.hosts for b in fabric.hosts if a != b]
+    packets = len(flows) * rate * duration
+    if not packets <= MAX_SIMPY_PACKETS:
+        raise ValueError(f'"rate_pps" x "duration_s" x {len(flows)} flows must be at most {MAX_SIMPY_PACKETS:,} '
+                         f'packets (each is a SimPy event), got {rate!r} x {duration!r} x {len(flows)} = {packets:.4g}')
     hashes = rng.integers(0, 1 << 30, size=(len(flows), n))
     update, armed_at = _switch_times(tables, strategy, detect, hop, spf, fib, ctrl)
     state = np.zeros(n, dtype=int)

@@ -52,6 +52,7 @@ from .common import (
     check_int,
     check_positive,
     check_probability,
+    check_result_finite,
     check_str,
     make_rng,
     run_cli,
@@ -108,6 +109,13 @@ MAX_ACCESSES = 50_000_000
 MAX_SIBLING_PERIODS = 20_000_000
 #: Largest address accepted (2^62 bytes), so that line and tag arithmetic stays inside int64.
 MAX_ADDRESS = 1 << 62
+#: Largest cache simulated, in lines (2**20 lines = 64 MiB of 64-byte lines, above any CPU cache): the
+#: per-set tables are allocated up front.
+MAX_CACHE_LINES = 1 << 20
+#: Largest line size, bytes.
+MAX_LINE_BYTES = 1 << 20
+#: Longest time scale (ms) an SMT simulation accepts: n / arrival_rate, a sibling's burst or idle period.
+MAX_SPAN_MS = 1e250
 
 
 def _is_power_of_two(n: int) -> bool:
@@ -124,6 +132,8 @@ def _check_addresses(name: str, value: Any) -> np.ndarray:
         raise TypeError(f'"{name}" must be an array of integer addresses, got {type(value).__name__}') from None
     if arr.dtype == bool or arr.dtype.kind not in "iu":
         if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            if np.any(np.abs(arr) >= MAX_ADDRESS):  # would not fit an int64 (numpy casts it to garbage)
+                raise ValueError(f'"{name}" must be < 2**62, got {float(np.abs(arr).max())!r}')
             arr = arr.astype(np.int64)
         elif arr.size == 0 and arr.ndim == 1:
             raise ValueError(f'"{name}" must not be empty')
@@ -146,8 +156,11 @@ def _check_addresses(name: str, value: Any) -> np.ndarray:
 
 def _check_geometry(size_bytes: Any, line_bytes: Any, ways: Any) -> tuple[int, int, int, int]:
     size = check_int("size_bytes", size_bytes, minimum=1)
-    line = check_int("line_bytes", line_bytes, minimum=1)
+    line = check_int("line_bytes", line_bytes, minimum=1, maximum=MAX_LINE_BYTES)
     w = check_int("ways", ways, minimum=1)
+    if size // line > MAX_CACHE_LINES:
+        raise ValueError(f'"size_bytes" / "line_bytes" must be at most {MAX_CACHE_LINES:,} lines (a cache this '
+                         f'model can hold in memory), got {size_bytes!r} / {line_bytes!r}')
     if not _is_power_of_two(line):
         raise ValueError(f'"line_bytes" must be a power of two, got {line!r}')
     if size % line:
@@ -346,7 +359,8 @@ def simulate_cache(addresses: Any, *, size_bytes: int, line_bytes: int, ways: in
         If ``addresses`` are not integers, or a size is not an integer.
     ValueError
         If ``addresses`` is empty or negative, ``line_bytes`` is not a power of two, ``size_bytes`` is not a
-        multiple of it, ``ways`` < 1 or does not divide the number of lines, or ``policy`` is unknown.
+        multiple of it, ``ways`` < 1 or does not divide the number of lines, or ``policy`` is unknown; or the
+        cache exceeds ``MAX_CACHE_LINES`` (2**20) lines, a line ``MAX_LINE_BYTES``, or an address 2**62.
 
     Examples
     --------
@@ -408,9 +422,11 @@ def miss_rate_curve(addresses: Any, sizes_bytes: Any, *, line_bytes: int = 64, w
     [1.0, 0.25]
     """
     addr = _check_addresses("addresses", addresses)
-    sizes = check_array("sizes_bytes", sizes_bytes)
+    sizes = check_array("sizes_bytes", sizes_bytes, minimum=1)
     if np.any(sizes != np.round(sizes)):
         raise TypeError(f'"sizes_bytes" must be integers, got {sizes.tolist()!r}')
+    if np.any(sizes >= MAX_ADDRESS):
+        raise ValueError(f'"sizes_bytes" must be < 2**62, got {float(sizes.max())!r}')
     warmup = check_int("warmup", warmup, minimum=0, maximum=addr.size - 1)
     line_bytes = check_int("line_bytes", line_bytes, minimum=1)
     ways = check_int("ways", ways, minimum=1)
@@ -418,7 +434,10 @@ def miss_rate_curve(addresses: Any, sizes_bytes: Any, *, line_bytes: int = 64, w
     out = np.empty(sizes.size)
     for i, size in enumerate(sizes.astype(np.int64).tolist()):
         w = min(ways, max(1, size // line_bytes))
-        r = simulate_cache(addr, size_bytes=size, line_bytes=line_bytes, ways=w, policy=policy, rng=rng)
+        try:
+            r = simulate_cache(addr, size_bytes=size, line_bytes=line_bytes, ways=w, policy=policy, rng=rng)
+        except ValueError as err:  # say which size of the sweep it was
+            raise ValueError(f'"sizes_bytes"[{i}] = {size}: {err}') from None
         out[i] = r.miss_rate_after(warmup) if warmup else r.miss_rate
     return out
 
@@ -479,7 +498,9 @@ def address_trace(kind: str, n_accesses: int, *, working_set_bytes: int, line_by
     line = check_int("line_bytes", line_bytes, minimum=1)
     if not _is_power_of_two(line):
         raise ValueError(f'"line_bytes" must be a power of two, got {line!r}')
-    ws = check_int("working_set_bytes", working_set_bytes, minimum=line, maximum=MAX_ADDRESS // 4)
+    ws = check_int("working_set_bytes", working_set_bytes, minimum=1, maximum=MAX_ADDRESS // 4)
+    if ws < line:
+        raise ValueError(f'"working_set_bytes" must be >= {line} (the value of "line_bytes"), got {ws}')
     stride = check_int("stride_bytes", stride_bytes, minimum=1)
     code = check_int("code_bytes", code_bytes, minimum=1024, maximum=MAX_ADDRESS // 4)
     rng = make_rng(rng)
@@ -831,7 +852,8 @@ class SmtResult:
     sibling_busy_fraction : float
         Fraction of time the sibling hardware thread runs (0 when ``shared_core`` is False).
     sibling_burst_ms : float
-        Mean length of one busy period of the sibling, in ms.
+        Mean length of one busy period of the sibling, in ms (NaN from :func:`simulate_smt_pair`, whose
+        sibling serves its own queue rather than bursts of a given length).
     smt_speed : float
         Our thread's speed while the sibling runs, as a fraction of its solo speed.
     shared_core : bool
@@ -870,6 +892,18 @@ def _check_smt(arrival_rate, service_rate, sibling_busy_fraction, sibling_burst_
     if s == 0:
         raise ValueError('"smt_speed" must be > 0 (a thread that never runs never finishes), got 0.0')
     n = check_int("n_requests", n_requests, minimum=1, maximum=MAX_ACCESSES)
+    # Time scales a run of n requests spans: beyond MAX_SPAN_MS its sums would leave the float range.
+    capacity = mu * s  # may underflow to 0
+    scales = {'"n_requests" / "arrival_rate"': n / lam,
+              '"n_requests" / ("service_rate" x "smt_speed")': n / capacity if capacity > 0 else math.inf,
+              '"sibling_burst_ms"': burst,
+              '"sibling_burst_ms" x (1 - "sibling_busy_fraction") / "sibling_busy_fraction"':
+                  burst * (1.0 - u) / u if u > 0 else 0.0}
+    for what, value in scales.items():
+        if not value <= MAX_SPAN_MS:
+            raise ValueError(f"{what} must be at most {MAX_SPAN_MS:g} ms (a time scale the simulation can add up), "
+                             f"got {value:.4g} (arrival_rate={lam!r}, service_rate={mu!r}, smt_speed={s!r}, "
+                             f"sibling_busy_fraction={u!r})")
     return lam, mu, u, burst, s, n
 
 
@@ -888,7 +922,8 @@ def _smt_draws(lam, mu, u, burst, s, n, rng, shared):
     mean_off = burst * (1.0 - u) / u
     expected_periods = 2.0 * horizon / (burst + mean_off) + 16
     if expected_periods > MAX_SIBLING_PERIODS:
-        raise ValueError(f'"sibling_burst_ms" ({burst!r}) is too short for a run of {n:,} requests: the sibling '
+        raise ValueError(f'"sibling_burst_ms" ({burst!r}) is too short for a run of {n:,} requests ("n_requests", at '
+                         f'"arrival_rate" {lam!r}, "service_rate" {mu!r}, "smt_speed" {s!r}): the sibling '
                          f"would switch about {expected_periods:,.0f} times (at most {MAX_SIBLING_PERIODS:,}); "
                          "use longer bursts or fewer requests")
     busy = bool(rng.random() < u)
@@ -949,7 +984,8 @@ def simulate_smt(arrival_rate: float, service_rate: float, n_requests: int, *, s
     ------
     ValueError
         On a non-positive rate, a fraction outside [0, 1], ``smt_speed`` of 0, or an unstable queue
-        (lambda must be below the mean capacity mu (1 - u + u s)).
+        (lambda must be below the mean capacity mu (1 - u + u s)); or when a time scale of the run
+        (n / lambda, n / (mu s), a sibling's mean busy or idle period) exceeds ``MAX_SPAN_MS`` (1e250 ms).
 
     Examples
     --------
@@ -1176,7 +1212,8 @@ def smt_latency_percentile(arrival_rate: float, service_rate: float, percentile:
     if limit == "fast" or u in (0.0, 1.0):
         rate = mu * (1.0 - u + u * s) - lam
         if rate <= 0:
-            raise ValueError(f"unstable queue: arrival_rate ({lam!r}) >= mean capacity {mu * (1 - u + u * s):.4g}")
+            raise ValueError(f'unstable queue: "arrival_rate" ({lam!r}) >= mean capacity {mu * (1 - u + u * s):.4g} '
+                             '("service_rate" x (1 - "sibling_busy_fraction" + "sibling_busy_fraction" x "smt_speed"))')
         return -math.log(tail) / rate
     r_idle, r_busy = mu - lam, mu * s - lam
     if r_busy <= 0:
@@ -1304,7 +1341,9 @@ def peak_gflops(cores: int, freq_ghz: float, flops_per_cycle: float) -> float:
     1280.0
     """
     c = check_int("cores", cores, minimum=1)
-    return c * check_positive("freq_ghz", freq_ghz) * check_positive("flops_per_cycle", flops_per_cycle)
+    f = check_positive("freq_ghz", freq_ghz)
+    flops = check_positive("flops_per_cycle", flops_per_cycle)
+    return check_result_finite("the peak GFLOPS", lambda: c * f * flops, cores=c, freq_ghz=f, flops_per_cycle=flops)
 
 
 def attainable_gflops(peak_gflops: Any, bandwidth_gb_s: Any, intensity_flop_per_byte: Any) -> Any:
@@ -1342,7 +1381,8 @@ def attainable_gflops(peak_gflops: Any, bandwidth_gb_s: Any, intensity_flop_per_
         arr = check_array("intensity_flop_per_byte", intensity_flop_per_byte)
         if np.any(arr <= 0):
             raise ValueError(f'"intensity_flop_per_byte" must be > 0, got {float(arr[arr <= 0][0])!r}')
-        return np.minimum(peak, bw * arr)
+        with np.errstate(over="ignore"):  # bw x intensity past the float maximum is far above the peak: the peak
+            return np.minimum(peak, bw * arr)
     return min(peak, bw * check_positive("intensity_flop_per_byte", intensity_flop_per_byte))
 
 
@@ -1354,7 +1394,8 @@ def ridge_intensity(peak_gflops: float, bandwidth_gb_s: float) -> float:
     >>> ridge_intensity(1280.0, 204.8)
     6.25
     """
-    return check_positive("peak_gflops", peak_gflops) / check_positive("bandwidth_gb_s", bandwidth_gb_s)
+    peak, bw = check_positive("peak_gflops", peak_gflops), check_positive("bandwidth_gb_s", bandwidth_gb_s)
+    return check_result_finite("the ridge intensity", lambda: peak / bw, peak_gflops=peak, bandwidth_gb_s=bw)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from .common import (
     check_int,
     check_nonnegative,
     check_positive,
+    check_result_finite,
     check_str,
     make_rng,
     run_cli,
@@ -161,6 +162,7 @@ def decode_tokens_per_s(*, model_bytes: float, hbm_bytes_per_s: float, flops_per
     ------
     TypeError, ValueError
         On non-positive or non-finite values or a non-integer batch.
+        ValueError also when the result leaves the float range (inf, or a rate over a subnormal time).
 
     Examples
     --------
@@ -173,8 +175,10 @@ def decode_tokens_per_s(*, model_bytes: float, hbm_bytes_per_s: float, flops_per
     flops_per_token = check_positive("flops_per_token", flops_per_token)
     peak_flops = check_positive("peak_flops", peak_flops)
     batch = check_int("batch", batch, minimum=1, maximum=1_000_000)
-    step_s = max(model_bytes / hbm_bytes_per_s, batch * flops_per_token / peak_flops)
-    return batch / step_s
+    return check_result_finite(
+        "the decode rate", lambda: batch / max(model_bytes / hbm_bytes_per_s, batch * flops_per_token / peak_flops),
+        model_bytes=model_bytes, hbm_bytes_per_s=hbm_bytes_per_s, flops_per_token=flops_per_token,
+        peak_flops=peak_flops, batch=batch)
 
 
 def kv_cache_bytes(*, layers: int, kv_heads: int, head_dim: int, context: int, batch: int = 1,
@@ -197,6 +201,7 @@ def kv_cache_bytes(*, layers: int, kv_heads: int, head_dim: int, context: int, b
     ------
     TypeError, ValueError
         On non-integer or negative sizes.
+        ValueError also when the result leaves the float range (inf, or a rate over a subnormal time).
 
     Examples
     --------
@@ -209,7 +214,10 @@ def kv_cache_bytes(*, layers: int, kv_heads: int, head_dim: int, context: int, b
     context = check_int("context", context, minimum=0)
     batch = check_int("batch", batch, minimum=1)
     bytes_per_element = check_positive("bytes_per_element", bytes_per_element)
-    return 2.0 * layers * kv_heads * head_dim * context * batch * bytes_per_element
+    return check_result_finite(
+        "the KV cache size", lambda: 2.0 * layers * kv_heads * head_dim * context * batch * bytes_per_element,
+        layers=layers, kv_heads=kv_heads, head_dim=head_dim, context=context, batch=batch,
+        bytes_per_element=bytes_per_element)
 
 
 def allreduce_s(size_bytes: float, *, chips: int, link_bytes_per_s: float, latency_s: float = 0.0) -> float:
@@ -238,6 +246,7 @@ def allreduce_s(size_bytes: float, *, chips: int, link_bytes_per_s: float, laten
     ------
     TypeError, ValueError
         On negative sizes or non-positive bandwidth.
+        ValueError also when the result leaves the float range (inf, or a rate over a subnormal time).
 
     Examples
     --------
@@ -250,7 +259,10 @@ def allreduce_s(size_bytes: float, *, chips: int, link_bytes_per_s: float, laten
     latency_s = check_nonnegative("latency_s", latency_s)
     if chips == 1:
         return 0.0
-    return 2 * (chips - 1) / chips * size_bytes / link_bytes_per_s + 2 * (chips - 1) * latency_s
+    return check_result_finite(
+        "the all-reduce time",
+        lambda: 2 * (chips - 1) / chips * size_bytes / link_bytes_per_s + 2 * (chips - 1) * latency_s,
+        size_bytes=size_bytes, chips=chips, link_bytes_per_s=link_bytes_per_s, latency_s=latency_s)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,20 @@ IO_KINDS = ("network packets", "block I/O completions", "management work")
 MAX_REQUESTS = 5_000_000
 #: Largest number of Monte Carlo trials one call accepts.
 MAX_TRIALS = 10_000_000
+#: Most random events (I/O arrivals and probes, expected) one host simulation may hold: a tiny guest load
+#: stretches the run, and the I/O stream with it, without bound. The SimPy twin handles each event as a
+#: process, about 50x slower, so it takes fewer.
+MAX_HOST_EVENTS = 5_000_000
+MAX_HOST_EVENTS_SIMPY = 100_000
+#: Largest count (volumes, customers, domains) the closed forms accept: 2**53, below which every integer is
+#: exact in a float (a fleet is far smaller; beyond it ``x ** m`` and ``v * r / d`` overflow a float).
+MAX_COUNT = 2**53
+#: Largest n of a k-of-n availability: C(n, n/2) passes the float range just above n = 1000.
+MAX_REPLICAS = 1000
+#: Largest fleet for shuffle sharding (C(n, n/2) is exact and takes 0.1 s at n = 100,000; 9 s at a million),
+#: and largest shard for the overlap distribution (k + 1 exact binomials).
+MAX_NODES = 100_000
+MAX_SHARD_SIZE = 1000
 
 
 # ----------------------------------------------------------------------------------------------
@@ -175,7 +189,11 @@ class HostScenario:
 def _check_tuple(name: str, value: Any) -> tuple:
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(f'"{name}" must be a sequence of numbers, got {value!r}')
-    out = tuple(check_finite(name, v) for v in value)
+    try:
+        items = list(value)
+    except TypeError:  # a 0-d array has __iter__ but cannot be iterated
+        raise TypeError(f'"{name}" must be a sequence of numbers, got {value!r}') from None
+    out = tuple(check_finite(name, v) for v in items)
     if not out:
         raise ValueError(f'"{name}" must not be empty')
     return out
@@ -453,10 +471,23 @@ class HostResult:
         return summarize(self.latencies_us, unit="us")
 
 
-def _validate_host(io_placement, guest_load, io_load, n_requests, scenario):
+def _validate_host(io_placement, guest_load, io_load, n_requests, scenario, max_events=MAX_HOST_EVENTS):
     sc = make_host_scenario(**scenario)
     place, g, io = _check_loads(io_placement, guest_load, io_load, sc)
     n = check_int("n_requests", n_requests, minimum=1, maximum=MAX_REQUESTS)
+    # The expected size of the run _draw_host would draw: I/O arrivals over its horizon, and the probes.
+    lam_g, _, rates, s_io, _ = _rates(sc, g, io)
+    try:
+        end = n / lam_g
+        mean = (mean_latency_us("shared", guest_load=g, io_load=io, **_as_kwargs(sc)) if g + io < 1
+                else sc.guest_service_us / (1.0 - g))
+        events = float(rates.sum()) * (end + 200.0 * mean + 10.0 * float(s_io.max())) + end / sc.probe_interval_us
+    except (ZeroDivisionError, OverflowError):
+        events = math.inf
+    if not events <= max_events:
+        raise ValueError(f'"guest_load" = {g!r} is too small for "n_requests" = {n:,}, "io_load" = {io!r} and '
+                         f'"probe_interval_us" = {sc.probe_interval_us!r}: the run would hold about {events:.3g} '
+                         f'I/O events and probes, at most {max_events:,} (raise "guest_load" or lower "n_requests")')
     return place, g, io, n, sc
 
 
@@ -561,7 +592,9 @@ def simulate_host(io_placement: str, *, guest_load: float, io_load: float, n_req
     TypeError
         On an unknown scenario parameter or a value of the wrong type.
     ValueError
-        On a load outside its range, an unstable shared core, or a count out of range.
+        On a load outside its range, an unstable shared core, or a count out of range; or when the run
+        would hold more than ``MAX_HOST_EVENTS`` expected I/O events and probes (a guest load so small
+        that its requests spread over an enormous time).
 
     See Also
     --------
@@ -612,7 +645,8 @@ def simulate_host_simpy(io_placement: str, *, guest_load: float, io_load: float,
     the two give the same latencies (up to rounding). It does not time probes (a probe is a virtual
     request; ``probe_us`` is empty).
 
-    Parameters, Returns and Raises are as for :func:`simulate_host`.
+    Parameters, Returns and Raises are as for :func:`simulate_host` (with ``MAX_HOST_EVENTS_SIMPY`` events
+    at most: SimPy handles each as a process).
 
     Examples
     --------
@@ -623,7 +657,7 @@ def simulate_host_simpy(io_placement: str, *, guest_load: float, io_load: float,
     """
     import simpy
 
-    place, g, io, n, sc = _validate_host(io_placement, guest_load, io_load, n_requests, scenario)
+    place, g, io, n, sc = _validate_host(io_placement, guest_load, io_load, n_requests, scenario, MAX_HOST_EVENTS_SIMPY)
     arrivals, services, io_times, io_work = _draw_host(place, g, io, n, sc, rng)
     env = simpy.Environment()
     core = simpy.PreemptiveResource(env, capacity=1)
@@ -777,9 +811,13 @@ def measure_boot(stages: Sequence[bytes]) -> tuple:
 def _measure(stages: Any, name: str) -> tuple:
     if isinstance(stages, (str, bytes, bytearray)) or not hasattr(stages, "__iter__"):
         raise TypeError(f'"{name}" must be a sequence of bytes, got {type(stages).__name__}')
+    try:
+        items = list(stages)
+    except TypeError:  # a 0-d array, say: has __iter__ but cannot be iterated
+        raise TypeError(f'"{name}" must be a sequence of bytes, got {type(stages).__name__}') from None
     register = initial_register()
     out = []
-    for i, stage in enumerate(stages):
+    for i, stage in enumerate(items):
         register = extend(register, _check_measurement(f"{name}[{i}]", stage))
         out.append(register)
     return tuple(out)
@@ -917,15 +955,23 @@ def k_of_n_availability(k: int, n: int, availability: float) -> float:
     >>> round(k_of_n_availability(2, 3, 0.999), 9)
     0.999997002
     """
-    n = check_int("n", n, minimum=1)
-    k = check_int("k", k, minimum=1, maximum=n)
+    n = check_int("n", n, minimum=1, maximum=MAX_REPLICAS)
+    k = _check_at_most("k", k, "n", n)
     a = check_probability("availability", availability)
     return min(1.0, math.fsum(math.comb(n, i) * a ** i * (1.0 - a) ** (n - i) for i in range(k, n + 1)))
 
 
+def _check_at_most(name: str, value: Any, bound_name: str, bound: int) -> int:
+    """A count in 1 .. ``bound``, where the bound is another parameter: the message names both."""
+    value = check_int(name, value, minimum=1)
+    if value > bound:
+        raise ValueError(f'"{name}" must be <= {bound} (the value of "{bound_name}"), got {value}')
+    return value
+
+
 def _check_placement(n_domains, replicas):
-    d = check_int("n_domains", n_domains, minimum=1)
-    r = check_int("replicas", replicas, minimum=1, maximum=d)
+    d = check_int("n_domains", n_domains, minimum=1, maximum=MAX_COUNT)
+    r = _check_at_most("replicas", replicas, "n_domains", d)
     return d, r
 
 
@@ -957,7 +1003,7 @@ def expected_volumes_touched(n_volumes: int, n_domains: int, replicas: int = 1) 
     >>> expected_volumes_touched(1200, 8)
     150.0
     """
-    v = check_int("n_volumes", n_volumes, minimum=0)
+    v = check_int("n_volumes", n_volumes, minimum=0, maximum=MAX_COUNT)
     d, r = _check_placement(n_domains, replicas)
     return v * r / d
 
@@ -994,8 +1040,8 @@ def expected_customers_touched(n_customers: int, volumes_per_customer: int, n_do
     >>> round(expected_customers_touched(100, 4, 8), 3)  # 100 x (1 - (7/8)^4)
     41.382
     """
-    c = check_int("n_customers", n_customers, minimum=0)
-    m = check_int("volumes_per_customer", volumes_per_customer, minimum=1)
+    c = check_int("n_customers", n_customers, minimum=0, maximum=MAX_COUNT)
+    m = check_int("volumes_per_customer", volumes_per_customer, minimum=1, maximum=MAX_COUNT)
     d, r = _check_placement(n_domains, replicas)
     return c * (1.0 - (1.0 - r / d) ** m)
 
@@ -1052,7 +1098,8 @@ def _check_fleet(n_customers, volumes_per_customer, n_domains, replicas, n_trial
     d, r = _check_placement(n_domains, replicas)
     t = check_int("n_trials", n_trials, minimum=1, maximum=MAX_TRIALS)
     if c * m * max(t, d) > 50_000_000:
-        raise ValueError(f'"n_trials" x volumes is too large for one call ({t} trials x {c * m} volumes)')
+        raise ValueError(f'"n_customers" x "volumes_per_customer" x max("n_trials", "n_domains") is too large for '
+                         f'one call ({c:,} x {m:,} x {max(t, d):,}; at most 50,000,000)')
     return c, m, d, r, t
 
 
@@ -1145,9 +1192,9 @@ def expected_unavailable_volumes(n_volumes: int, availability: float, *, replica
     >>> round(expected_unavailable_volumes(1000, 0.99), 6)
     10.0
     """
-    v = check_int("n_volumes", n_volumes, minimum=0)
-    r = check_int("replicas", replicas, minimum=1)
-    k = check_int("needed", needed, minimum=1, maximum=r)
+    v = check_int("n_volumes", n_volumes, minimum=0, maximum=MAX_COUNT)
+    r = check_int("replicas", replicas, minimum=1, maximum=MAX_REPLICAS)
+    k = _check_at_most("needed", needed, "replicas", r)
     a = check_probability("availability", availability)
     return v * (1.0 - k_of_n_availability(k, r, a))
 
@@ -1190,7 +1237,7 @@ def simulate_independent_failures(n_customers: int, volumes_per_customer: int, n
     True
     """
     c, m, d, r, t = _check_fleet(n_customers, volumes_per_customer, n_domains, replicas, n_trials)
-    k = check_int("needed", needed, minimum=1, maximum=r)
+    k = _check_at_most("needed", needed, "replicas", r)
     a = check_probability("availability", availability)
     gen = make_rng(rng)
     placement = _place(gen, c * m, d, r)
@@ -1226,8 +1273,8 @@ def shuffle_shard_count(n_nodes: int, shard_size: int) -> int:
     >>> shuffle_shard_count(8, 2)
     28
     """
-    n = check_int("n_nodes", n_nodes, minimum=1)
-    k = check_int("shard_size", shard_size, minimum=1, maximum=n)
+    n = check_int("n_nodes", n_nodes, minimum=1, maximum=MAX_NODES)
+    k = _check_at_most("shard_size", shard_size, "n_nodes", n)
     return math.comb(n, k)
 
 
@@ -1259,7 +1306,7 @@ def shuffle_shard_overlap_pmf(n_nodes: int, shard_size: int) -> np.ndarray:
     [0.5357, 0.4286, 0.0357]
     """
     total = shuffle_shard_count(n_nodes, shard_size)
-    n, k = int(n_nodes), int(shard_size)
+    n, k = int(n_nodes), check_int("shard_size", shard_size, maximum=MAX_SHARD_SIZE)  # k + 1 exact binomials
     return np.array([math.comb(k, j) * math.comb(n - k, k - j) / total for j in range(k + 1)])
 
 
@@ -1292,8 +1339,8 @@ def simulate_shuffle_sharding(n_nodes: int, shard_size: int, *, n_trials: int = 
     >>> round(float((overlaps == 2).mean()), 2)  # 1 / 28
     0.04
     """
-    n = check_int("n_nodes", n_nodes, minimum=1)
-    k = check_int("shard_size", shard_size, minimum=1, maximum=n)
+    n = check_int("n_nodes", n_nodes, minimum=1, maximum=MAX_NODES)
+    k = _check_at_most("shard_size", shard_size, "n_nodes", n)
     t = check_int("n_trials", n_trials, minimum=1, maximum=MAX_TRIALS // max(n, 1))
     gen = make_rng(rng)
     a = np.argpartition(gen.random((t, n)), k - 1, axis=1)[:, :k]

@@ -163,7 +163,10 @@ def _as_float_array(name: str, x: Any) -> np.ndarray:
         raise TypeError(f'"{name}" must be a number or an array of numbers, got {type(x).__name__}')
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f'"{name}" must be a number or an array of numbers, got {x!r}')
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError):  # ragged nesting, objects numpy cannot hold
+        raise TypeError(f'"{name}" must be a number or an array of numbers, got {type(x).__name__}') from None
     if arr.dtype == np.float32 or arr.dtype == np.float64:
         pass
     elif arr.dtype.kind in "iuf":  # integers and other floats: exact in float64 (up to 2**53)
@@ -352,7 +355,11 @@ def round_reference(value: Any, fmt: str, mode: str = "nearest", u: float = 0.5)
         raise TypeError(f'"value" must be a real number, got {value!r}')
     if isinstance(u, bool) or not isinstance(u, (int, float)) or not 0 <= u < 1:
         raise ValueError(f'"u" must be in [0, 1), got {u!r}')
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an integer beyond the float range
+        raise ValueError(f'"value" must be within the float range (about 1.8e308), got an integer of '
+                         f'{len(str(abs(int(value))))} digits') from None
     if math.isnan(v):
         return math.nan
     if math.isinf(v):
@@ -368,9 +375,8 @@ def round_reference(value: Any, fmt: str, mode: str = "nearest", u: float = 0.5)
             n += 1
     elif Fraction(u) < rest / quantum:
         n += 1
-    result = float(n * quantum)
-    if result > spec.max_finite:
-        result = math.inf if spec.has_inf else math.nan
+    exact = n * quantum  # compared before float(): rounding up past 2**1024 would raise OverflowError
+    result = (math.inf if spec.has_inf else math.nan) if exact > spec.max_finite else float(exact)
     return math.copysign(result, v)
 
 
@@ -404,8 +410,9 @@ def neighbours(x: Any, fmt: str) -> tuple[np.ndarray, np.ndarray]:
     if not np.all(np.isfinite(arr)):
         raise ValueError('"x" must be finite')
     gap = ulp(np.abs(arr), fmt)
-    lo = np.floor(arr / gap) * gap
-    hi = np.ceil(arr / gap) * gap
+    with np.errstate(over="ignore"):  # past the float maximum: inf, replaced by the format's overflow below
+        lo = np.floor(arr / gap) * gap
+        hi = np.ceil(arr / gap) * gap
     bad = np.abs(hi) > spec.max_finite
     hi = np.where(bad, np.copysign(np.inf if spec.has_inf else np.nan, hi), hi)
     bad_lo = np.abs(lo) > spec.max_finite

@@ -44,6 +44,7 @@ from .common import (
     check_int,
     check_nonnegative,
     check_positive,
+    check_result_finite,
     make_rng,
     run_cli,
 )
@@ -120,7 +121,9 @@ def chinchilla_loss(params: Any, tokens: Any, *, E: float, A: float, B: float, a
     d = _check_positive_array("tokens", tokens)
     if np.isscalar(params) and np.isscalar(tokens):
         n, d = n[0], d[0]
-    return np.asarray(E + A / n ** alpha + B / d ** beta)
+    # a power overflowing to inf is fine (B / inf = 0 is the limit); a loss of inf is not
+    return check_result_finite("the loss", lambda: np.asarray(E + A / n ** alpha + B / d ** beta),
+                               params=params, tokens=tokens, A=A, alpha=alpha, B=B, beta=beta)
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,8 @@ def compute_optimal(compute_flops: float, *, E: float, A: float, B: float, alpha
     Raises
     ------
     TypeError, ValueError
-        On a non-positive budget or bad (non-finite, non-positive) constants.
+        On a non-positive budget or bad (non-finite, non-positive) constants, or when N_opt, D_opt or the
+        loss leaves the float range (a budget or constants near 1e-300 or 1e300).
 
     Examples
     --------
@@ -184,10 +188,15 @@ def compute_optimal(compute_flops: float, *, E: float, A: float, B: float, alpha
     """
     c = check_positive("compute_flops", compute_flops)
     E, A, B, alpha, beta = _check_constants(E, A, B, alpha, beta)
-    g = (alpha * A / (beta * B)) ** (1.0 / (alpha + beta))
-    n = g * (c / FLOPS_PER_PARAM_TOKEN) ** (beta / (alpha + beta))
-    d = c / (FLOPS_PER_PARAM_TOKEN * n)
-    loss = float(E + A / n ** alpha + B / d ** beta)
+
+    def optimum():
+        g = (alpha * A / (beta * B)) ** (1.0 / (alpha + beta))
+        n = g * (c / FLOPS_PER_PARAM_TOKEN) ** (beta / (alpha + beta))
+        d = c / (FLOPS_PER_PARAM_TOKEN * n)
+        return n, d, float(E + A / n ** alpha + B / d ** beta)
+
+    n, d, loss = check_result_finite("the compute-optimal point", optimum, compute_flops=c, A=A, B=B, alpha=alpha,
+                                     beta=beta)
     return ComputeOptimalResult(c, float(n), float(d), loss, {"E": E, "A": A, "B": B, "alpha": alpha, "beta": beta})
 
 
@@ -231,7 +240,10 @@ def optimal_on_isoflop(compute_flops: float, *, E: float, A: float, B: float, al
 
     def f(x):
         n = math.exp(x)
-        return A / n ** alpha + B / (k / n) ** beta
+        try:
+            return A / n ** alpha + B / (k / n) ** beta
+        except (OverflowError, ZeroDivisionError):  # a term beyond the float range: no optimum there
+            return math.inf
 
     a, b = math.log(lo), math.log(hi)
     r = (math.sqrt(5) - 1) / 2
@@ -250,7 +262,9 @@ def optimal_on_isoflop(compute_flops: float, *, E: float, A: float, B: float, al
             break
     x = 0.5 * (a + b)
     if x - math.log(lo) < 1e-6 or math.log(hi) - x < 1e-6:
-        raise ValueError(f"the optimum lies outside [{lo!r}, {hi!r}] parameters: widen the bracket")
+        raise ValueError(f'the optimum for "compute_flops" = {c!r} with "A" = {A!r}, "B" = {B!r}, "alpha" = {alpha!r}, '
+                         f'"beta" = {beta!r} lies outside ["lo_params", "hi_params"] = [{lo!r}, {hi!r}] parameters: '
+                         'widen the bracket')
     return math.exp(x)
 
 
@@ -341,12 +355,17 @@ def synthetic_runs(budgets_flops: Any, *, E: float, A: float, B: float, alpha: f
     rng = make_rng(rng)
     consts = {"E": E, "A": A, "B": B, "alpha": alpha, "beta": beta}
     n_opt = np.array([compute_optimal(c, **consts).params for c in budgets])
-    offsets = np.linspace(-math.log(span), math.log(span), k)
-    params = (n_opt[:, None] * np.exp(offsets)[None, :]).ravel()
-    flops = np.repeat(budgets, k)
-    tokens = flops / (FLOPS_PER_PARAM_TOKEN * params)
-    clean = E + A / params ** alpha + B / tokens ** beta
-    loss = clean * np.exp(sd * rng.standard_normal(clean.size))
+
+    def runs():
+        offsets = np.linspace(-math.log(span), math.log(span), k)
+        params = (n_opt[:, None] * np.exp(offsets)[None, :]).ravel()
+        flops = np.repeat(budgets, k)
+        tokens = flops / (FLOPS_PER_PARAM_TOKEN * params)
+        clean = E + A / params ** alpha + B / tokens ** beta  # a power overflowing to inf gives the limit 0
+        return params, tokens, clean * np.exp(sd * rng.standard_normal(clean.size)), flops
+
+    params, tokens, loss, flops = check_result_finite(
+        "a run's size or loss", runs, budgets_flops=budgets_flops, span=span, noise_sd=sd, **consts)
     return TrainingRunsResult(params, tokens, loss, flops, np.repeat(np.arange(budgets.size), k), budgets, sd, consts)
 
 

@@ -28,7 +28,6 @@ Run ``python -m labsupport.systolic --seed 3`` for a practice problem and add ``
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +39,7 @@ from .common import (
     check_choice,
     check_int,
     check_positive,
+    check_result_finite,
     make_rng,
     run_cli,
 )
@@ -130,7 +130,10 @@ def _check_matrices(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
     for name, m in (("a", a), ("b", b)):
         if isinstance(m, (str, bytes)):
             raise TypeError(f'"{name}" must be a 2-D array of numbers, got {type(m).__name__}')
-        arr = np.asarray(m)
+        try:
+            arr = np.asarray(m)
+        except (TypeError, ValueError):  # ragged rows, objects numpy cannot hold
+            raise TypeError(f'"{name}" must be a 2-D array of numbers, got a ragged {type(m).__name__}') from None
         if arr.dtype == object or arr.dtype.kind not in "biuf":
             raise TypeError(f'"{name}" must be a 2-D array of numbers, got dtype {arr.dtype}')
         if arr.ndim != 2 or 0 in arr.shape:
@@ -182,7 +185,7 @@ def fold_shape(m: int, n: int, k: int, *, rows: int, cols: int, dataflow: str = 
     dataflow = check_choice("dataflow", dataflow, DATAFLOWS)
     sr, sc, t = {"output_stationary": (m, n, k), "weight_stationary": (k, n, m),
                  "input_stationary": (k, m, n)}[dataflow]
-    folds = math.ceil(sr / rows) * math.ceil(sc / cols)
+    folds = -(-sr // rows) * -(-sc // cols)  # exact integer ceilings (sr / rows overflows for huge sizes)
     load = 0 if dataflow == "output_stationary" else rows
     return {"spatial_rows": sr, "spatial_cols": sc, "temporal": t, "folds": folds,
             "cycles_per_fold": load + rows + cols + t - 2}
@@ -479,7 +482,7 @@ def peak_flops(*, rows: int = 128, cols: int = 128, clock_hz: float = 2.4e9, cor
     Raises
     ------
     TypeError, ValueError
-        On non-positive or non-integer sizes.
+        On non-positive or non-integer sizes, or when the product exceeds the float range (about 1.8e308).
 
     Examples
     --------
@@ -491,7 +494,9 @@ def peak_flops(*, rows: int = 128, cols: int = 128, clock_hz: float = 2.4e9, cor
     clock_hz = check_positive("clock_hz", clock_hz)
     cores = check_int("cores", cores, minimum=1)
     flops_per_mac = check_int("flops_per_mac", flops_per_mac, minimum=1)
-    return float(rows * cols * flops_per_mac * clock_hz * cores)
+    return float(check_result_finite("the peak FLOP/s", lambda: rows * cols * flops_per_mac * clock_hz * cores,
+                                     rows=rows, cols=cols, flops_per_mac=flops_per_mac, clock_hz=clock_hz,
+                                     cores=cores))
 
 
 @dataclass(frozen=True)
@@ -568,7 +573,8 @@ def matmul_roofline(m: int, n: int, k: int, *, rows: int = 128, cols: int = 128,
     Raises
     ------
     TypeError, ValueError
-        On non-positive sizes or an unknown dataflow.
+        On non-positive sizes or an unknown dataflow, or when a time or FLOP count leaves the float range
+        (sizes near 1e100, a clock or bandwidth near 1e-300): the result would be inf or 0.
 
     Examples
     --------
@@ -580,14 +586,18 @@ def matmul_roofline(m: int, n: int, k: int, *, rows: int = 128, cols: int = 128,
     clock_hz = check_positive("clock_hz", clock_hz)
     memory_bytes_per_s = check_positive("memory_bytes_per_s", memory_bytes_per_s)
     bytes_per_element = check_int("bytes_per_element", bytes_per_element, minimum=1, maximum=8)
-    flops = 2.0 * m * n * k
-    moved = float(bytes_per_element * (m * k + k * n + m * n))
     peak = peak_flops(rows=rows, cols=cols, clock_hz=clock_hz)
-    memory_s = moved / memory_bytes_per_s
-    roofline_s = max(flops / peak, memory_s)
-    array_s = f["folds"] * f["cycles_per_fold"] / clock_hz
-    systolic_s = max(array_s, memory_s)
-    achieved = flops / systolic_s
+
+    def times():
+        flops = 2.0 * m * n * k
+        moved = float(bytes_per_element * (m * k + k * n + m * n))
+        memory_s = moved / memory_bytes_per_s
+        array_s = f["folds"] * f["cycles_per_fold"] / clock_hz
+        systolic_s = max(array_s, memory_s)
+        return flops, moved, memory_s, array_s, systolic_s, flops / systolic_s, max(flops / peak, memory_s)
+
+    flops, moved, memory_s, array_s, systolic_s, achieved, roofline_s = check_result_finite(
+        "the matmul's time", times, m=m, n=n, k=k, clock_hz=clock_hz, memory_bytes_per_s=memory_bytes_per_s)
     return MatmulRooflineResult(shape=(m, n, k), flops=flops, bytes_moved=moved, intensity=flops / moved,
                           peak_flops=peak, memory_bytes_per_s=memory_bytes_per_s, roofline_s=roofline_s,
                           systolic_s=systolic_s, achieved_flops=achieved, utilization=achieved / peak,

@@ -274,3 +274,34 @@ def test_command_line(capsys):
     assert c.main(["--seed", "3", "--solve"]) == 0
     out = capsys.readouterr().out
     assert "python -m labsupport.collectives --seed 3" in out and "total" in out
+
+
+def test_a_sum_beyond_the_dtype_is_refused():
+    """Regression from tests/test_properties.py: floats overflowed to inf with a warning; integers wrapped."""
+    with pytest.raises(ValueError, match=r'"arrays" sum beyond what float64 holds'):
+        c.simulate_ring_allreduce([[1e300], [1.7976931348623157e308]])
+    with pytest.raises(ValueError, match=r'"arrays" sum beyond what int8 holds'):
+        c.simulate_ring_allreduce(np.array([[100], [100]], dtype=np.int8))  # 200 wrapped to -56
+    big = 2**61 + 1
+    assert c.simulate_ring_allreduce([[big], [big], [-3]]).outputs[0].tolist() == [2**62 - 1]  # still exact
+
+
+def test_times_beyond_the_float_range_are_refused():
+    """Regressions from HYPOTHESIS_PROFILE=deep: these returned inf."""
+    link = dict(alpha_s=1e-6, bandwidth_bytes_per_s=5e-324)
+    for func in (c.ring_allreduce_time, c.recursive_doubling_allreduce_time, c.rabenseifner_allreduce_time,
+                 c.tree_allreduce_time):
+        with pytest.raises(ValueError, match=r'the time is beyond the float range .*"bandwidth_bytes_per_s" = 5e-324'):
+            func(4, 1e6, **link)
+    with pytest.raises(ValueError, match=r'"alpha_s" = 1\.79'):
+        c.allreduce_time("ring", 4, 1e6, alpha_s=1.7976931348623157e308, bandwidth_bytes_per_s=1e9)
+    with pytest.raises(ValueError, match=r'the bandwidth is beyond the float range .*"time_s" = 5e-324'):
+        c.algorithm_bandwidth(1e9, 5e-324)
+    with pytest.raises(ValueError, match=r'bus bandwidth is beyond the float range .*"algbw_bytes_per_s"'):
+        c.bus_bandwidth(1.7976931348623157e308, 8)
+    with pytest.raises(ValueError, match=r"the ring's time is beyond the float range"):
+        c.simulate_ring_timing(4, 1e6, **link)  # arrival times were inf, with overflow warnings
+    with pytest.raises(TypeError, match='"alpha_s" must be an array of numbers, got a bool inside'):
+        c.simulate_ring_timing(2, 1e6, alpha_s=[True, 1e-6], bandwidth_bytes_per_s=1e9)
+    with pytest.raises(ValueError, match=r'a time of the algorithms is beyond the float range .*"nbytes" = 1.79'):
+        c.two_tier_allreduce_times(4, 8, 1.7976931348623157e308, intra=INTRA, inter=INTER)

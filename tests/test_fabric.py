@@ -186,3 +186,27 @@ def test_pose_and_solve(seed):
 def test_command_line(capsys):
     assert fb.main(["--seed", "1", "--solve"]) == 0
     assert "python -m labsupport.fabric --seed 1" in capsys.readouterr().out
+
+
+def test_an_unknown_switch_names_the_parameter():
+    """Regression from tests/test_properties.py: the message did not say which argument held the bad name."""
+    f = fb.leaf_spine(4, 2)
+    with pytest.raises(ValueError, match=r'"src": no switch called \'\'; switches are L0'):
+        fb.route_flow(f, "", "L0")
+    with pytest.raises(ValueError, match=r'"dst": no switch called \'X\''):
+        fb.route_flow(f, "L1", "X")
+    with pytest.raises(ValueError, match=r'"armed": no switch called \'S9\''):
+        fb.route_flow(f, "L1", "L0", armed=["S9"])
+    with pytest.raises(TypeError, match=r'"updated" must be a list of switch names, got array\(0\.\)'):
+        fb.route_flow(f, "L1", "L0", updated=np.array(0.0))  # was numpy's "iteration over a 0-d array"
+
+
+def test_failure_simulations_refuse_what_they_cannot_serve():
+    """Regressions from HYPOTHESIS_PROFILE=deep: an inf packet count, and a SimPy run without bound."""
+    f = fb.leaf_spine(4, 2)
+    with pytest.raises(ValueError, match=r'packets in flight is beyond the float range .*"link_delay_s" = 1\.79'):
+        fb.simulate_link_failure(f, ("L0", "S0"), link_delay_s=1.7976931348623157e308, rng=1)  # was inf
+    with pytest.raises(ValueError, match=r'"rate_pps" x "duration_s" x 12 flows must be at most 100,000 packets'):
+        fb.simulate_link_failure_simpy(f, ("L0", "S0"), rate_pps=1e9, rng=1)  # ran for hours
+    with pytest.raises(ValueError, match=r'"flow_hash" must be <= 4611686018427387904'):
+        fb.route_flow(f, "L1", "L0", flow_hash=2**63)  # was OverflowError "too large to convert to C long"

@@ -423,3 +423,42 @@ def test_command_line(capsys):
     assert out.startswith("# python -m labsupport.graviton --seed 3")
     with pytest.raises(TypeError, match='"problem" must be a Problem'):
         g.solve("x")
+
+
+def test_edge_inputs_found_by_the_fuzz_give_named_errors():
+    """Regressions from tests/test_properties.py: an OverflowError and a giant allocation, an inf result."""
+    with pytest.raises(ValueError, match=r'"size_bytes" / "line_bytes" must be at most 1,048,576 lines'):
+        g.simulate_cache([0, 64, 0], size_bytes=10**400, line_bytes=64, ways=2)  # was "int too large for C long"
+    with pytest.raises(ValueError, match=r'"line_bytes" must be <= 1048576'):
+        g.simulate_cache([0, 64, 0], size_bytes=2**40, line_bytes=2**40, ways=1)
+    with pytest.raises(ValueError, match=r'peak GFLOPS is beyond the float range .*"cores"'):
+        g.peak_gflops(10**400, 2.5, 8)  # was OverflowError
+    with pytest.raises(ValueError, match=r'"freq_ghz" = 1e\+300'):
+        g.peak_gflops(64, 1e300, 1e300)  # was inf
+    assert math.isnan(g.simulate_smt_pair(0.25, 1.0, 50, smt_speed=0.5, rng=2).sibling_burst_ms)  # documented
+
+
+def test_more_edge_inputs_found_by_the_deep_fuzz():
+    """Regressions from HYPOTHESIS_PROFILE=deep: numpy warnings, NaN latencies and messages naming the wrong thing."""
+    import warnings
+    with pytest.raises(ValueError, match=r'"addresses" must be < 2\*\*62'):
+        g.simulate_cache([1e300], size_bytes=128, line_bytes=64, ways=2)  # was numpy's "invalid value in cast"
+    with pytest.raises(ValueError, match=r'"sizes_bytes" must be >= 1, got 0.0'):
+        g.miss_rate_curve([0, 64], [0, 256])  # the message said "size_bytes"
+    with pytest.raises(ValueError, match=r'"sizes_bytes"\[0\] = 100: "size_bytes" must be a multiple'):
+        g.miss_rate_curve([0, 64], [100])
+    with pytest.raises(ValueError, match=r'"working_set_bytes" must be >= 9007199254740992 \(the value of "line_b'):
+        g.address_trace("stream", 5, working_set_bytes=1024, line_bytes=2**53)
+    with pytest.raises(ValueError, match=r'"n_requests" / "arrival_rate" must be at most 1e\+250 ms'):
+        g.simulate_smt(5e-324, 1.0, 200, rng=1)  # latencies were NaN
+    with pytest.raises(ValueError, match=r'"sibling_burst_ms" x \(1 - "sibling_busy_fraction"\)'):
+        g.simulate_smt(0.25, 1.0, 200, sibling_busy_fraction=5e-324, rng=1)  # overflow warnings
+    with pytest.raises(ValueError, match=r'unstable queue: "arrival_rate" \(0.5\) >= mean capacity .*"service_rate"'):
+        g.smt_latency_percentile(0.5, 5e-324, 99)
+    with pytest.raises(ValueError, match=r'ridge intensity is beyond the float range .*"bandwidth_gb_s" = 5e-324'):
+        g.ridge_intensity(1280.0, 5e-324)  # was inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the overflow warning escaped; the peak is the right answer
+        assert g.attainable_gflops(1280.0, 1e300, [1e300]).tolist() == [1280.0]
+    with pytest.raises(ValueError, match=r'"n_requests" / \("service_rate" x "smt_speed"\) must be at most'):
+        g.simulate_smt_pair(1e-9, 5e-324, 50, rng=2)  # was ZeroDivisionError

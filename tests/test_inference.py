@@ -96,3 +96,14 @@ def test_pose_solve_cli(capsys):
     assert "tokens/s" in capsys.readouterr().out
     with pytest.raises(TypeError, match='"problem"'):
         inf.solve(None)
+
+
+def test_edge_inputs_found_by_the_fuzz():
+    """Regressions from tests/test_properties.py (the former KNOWN_DEFECTS entries)."""
+    with pytest.raises(ValueError, match=r'decode rate is beyond the float range .*"model_bytes" = 5e-324'):
+        inf.decode_tokens_per_s(model_bytes=5e-324, hbm_bytes_per_s=2.9e12, flops_per_token=5e-324,
+                                peak_flops=667e12, batch=1)  # was ZeroDivisionError (or inf)
+    with pytest.raises(ValueError, match=r'KV cache size is beyond the float range .*"layers" = an integer'):
+        inf.kv_cache_bytes(layers=10**400, kv_heads=8, head_dim=128, context=1)  # was OverflowError
+    with pytest.raises(ValueError, match=r'all-reduce time is beyond the float range .*"link_bytes_per_s" = 5e-324'):
+        inf.allreduce_s(1e6, chips=4, link_bytes_per_s=5e-324)  # was inf

@@ -411,7 +411,7 @@ def test_other_bad_input():
         nitro.expected_volumes_touched(10, 4, 5)
     with pytest.raises(ValueError, match='"shard_size" must be <= 8'):
         nitro.shuffle_shard_count(8, 9)
-    with pytest.raises(ValueError, match='"n_trials" x volumes is too large'):
+    with pytest.raises(ValueError, match=r'"n_customers" x "volumes_per_customer" x max\("n_trials", "n_domains"\) is too large'):
         nitro.simulate_single_failure(10_000, 100, 8, n_trials=1000)
     with pytest.raises(ValueError, match=r'"percentile" must be in \[0, 100\)'):
         nitro.offload_latency_percentile_us(100, guest_load=0.5)
@@ -442,3 +442,38 @@ def test_command_line():
     out = subprocess.run([sys.executable, "-m", "labsupport.nitro", "--seed", "3", "--solve"],
                          capture_output=True, text=True, check=True, timeout=60).stdout
     assert "--seed 3" in out and out.count("\n") > 3
+
+
+def test_edge_inputs_found_by_the_fuzz_give_named_errors():
+    """Regressions from tests/test_properties.py (deep profile): each raised an unnamed error, hung or overflowed."""
+    with pytest.raises(TypeError, match='"stages" must be a sequence of bytes'):
+        nitro.measure_boot(np.array(0.0))  # was numpy's "iteration over a 0-d array"
+    with pytest.raises(ValueError, match=r'"n_customers" must be <= 9007199254740992'):
+        nitro.expected_customers_touched(10**400, 4, 8)  # was OverflowError
+    with pytest.raises(ValueError, match=r'"replicas" must be <= 1000'):
+        nitro.expected_unavailable_volumes(10, 0.9, replicas=2**31 - 1)  # was OverflowError after a long loop
+    with pytest.raises(ValueError, match=r'"k" must be <= 1 \(the value of "n"\)'):
+        nitro.k_of_n_availability(2, 1, 0.9)  # the message named only "k"
+    with pytest.raises(ValueError, match=r'"shard_size" must be <= 1 \(the value of "n_nodes"\)'):
+        nitro.shuffle_shard_count(1, 2)
+    with pytest.raises(ValueError, match=r'"n_customers" x "volumes_per_customer"'):
+        nitro.simulate_independent_failures(2**63, 10, 50, availability=0.99, n_trials=2000)
+    # a tiny guest load stretched the run without bound (ZeroDivisionError, numpy's "Maximum allowed size
+    # exceeded", "lam value too large", or ten seconds in SimPy)
+    for load in (5e-324, 2.2250738585072014e-308):
+        with pytest.raises(ValueError, match=r'"guest_load" = .* is too small for "n_requests"'):
+            nitro.simulate_host("shared", guest_load=load, io_load=0.0, n_requests=200, rng=1)
+    with pytest.raises(ValueError, match=r'at most 100,000 \(raise "guest_load"'):
+        nitro.simulate_host_simpy("shared", guest_load=0.001, io_load=0.35, n_requests=200, rng=1)
+    with pytest.raises(TypeError, match=r'"io_service_us" must be a sequence of numbers, got array\(0\.\)'):
+        nitro.make_host_scenario(io_service_us=np.array(0.0))
+
+
+def test_shuffle_sharding_bounds_its_fleet():
+    """Regression from HYPOTHESIS_PROFILE=deep: math.comb of a 400-digit fleet ran without end."""
+    with pytest.raises(ValueError, match=r'"n_nodes" must be <= 100000'):
+        nitro.shuffle_shard_count(10**400, 2**63)
+    with pytest.raises(ValueError, match=r'"shard_size" must be <= 1000'):
+        nitro.shuffle_shard_overlap_pmf(100_000, 50_000)  # 50,001 exact binomials of 100,000
+    with pytest.raises(ValueError, match=r'"n_nodes" must be <= 100000'):
+        nitro.simulate_shuffle_sharding(2**31, 2, n_trials=1)

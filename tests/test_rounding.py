@@ -258,3 +258,20 @@ def test_float32_inputs_match_ml_dtypes_cast(fmt):
         with np.errstate(over="ignore", invalid="ignore"):
             want = x.astype(target).astype(np.float32)
         assert same_bits(r.round_nearest(x, fmt), want)
+
+
+def test_edge_inputs_found_by_the_fuzz():
+    """Regressions from tests/test_properties.py (the former KNOWN_DEFECTS entries)."""
+    for func in (r.round_nearest, r.neighbours, r.ulp):
+        with pytest.raises(TypeError, match='"x" must be a number or an array of numbers, got list'):
+            func([[1.0], [2.0, 3.0]], "bfloat16")  # was numpy's unnamed ValueError
+    # rounding the float maximum up overflowed in float(); now the format's overflow value, as for nearby values
+    assert r.round_reference(1.7976931348623157e308, "float16") == math.inf
+    assert math.isnan(r.round_reference(-1.7976931348623157e308, "float8_e4m3"))
+    with pytest.raises(ValueError, match='"value" must be within the float range'):
+        r.round_reference(10**400, "bfloat16")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the overflow warning escaped before
+        lo, hi = r.neighbours([1.7976931348623157e308], "bfloat16")
+    assert hi[0] == math.inf and lo[0] == math.inf  # both past bfloat16's maximum (3.39e38)

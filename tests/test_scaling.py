@@ -135,3 +135,24 @@ def test_pose_and_solve(seed):
 def test_command_line(capsys):
     assert s.main(["--seed", "2", "--solve"]) == 0
     assert "python -m labsupport.scaling --seed 2" in capsys.readouterr().out
+
+
+def test_edge_inputs_found_by_the_fuzz():
+    """Regressions from tests/test_properties.py."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # D**beta overflowing to inf warned; B / inf = 0 is the right limit
+        loss = float(s.chinchilla_loss(70e9, 1.4e12, **{**s.HOFFMANN_2022, "beta": 26.0}))
+    assert loss == pytest.approx(s.HOFFMANN_2022["E"] + s.HOFFMANN_2022["A"] / 70e9 ** s.HOFFMANN_2022["alpha"])
+    with pytest.raises(ValueError, match=r'loss is beyond the float range .*"params" = 5e-324'):
+        s.chinchilla_loss(5e-324, 1e12, **{**s.HOFFMANN_2022, "alpha": 60.0})
+    for c in (5e-324, 2.2250738585072014e-308):  # was ZeroDivisionError, or a message naming no parameter
+        with pytest.raises(ValueError, match=r'the optimum for "compute_flops" = .* lies outside \["lo_params", '):
+            s.optimal_on_isoflop(c, **s.HOFFMANN_2022)
+    for c, a in ((5e-324, 406.4), (1e-300, 5e-324)):  # were ZeroDivisionError and OverflowError
+        with pytest.raises(ValueError, match=r'compute-optimal point is beyond the float range .*"compute_flops"'):
+            s.compute_optimal(c, **{**s.HOFFMANN_2022, "A": a})
+    with pytest.raises(ValueError, match=r'the optimum for "compute_flops" = 5.76e\+23 with "A" = 5e-324, "B" = 410.7'):
+        s.optimal_on_isoflop(5.76e23, **{**s.HOFFMANN_2022, "A": 5e-324})  # the message named no constant
+    with pytest.raises(ValueError, match=r'a run\'s size or loss is beyond the float range .*"E" = 1.79'):
+        s.synthetic_runs([1e18, 1e19], **{**s.BESIROGLU_2024, "E": 1.7976931348623157e308}, rng=0)  # overflow warnings

@@ -164,3 +164,20 @@ def test_pose_solve_cli(capsys):
     assert "Cycles = F x P" in capsys.readouterr().out
     with pytest.raises(TypeError, match='"problem"'):
         s.solve(None)
+
+
+def test_edge_inputs_found_by_the_fuzz():
+    """Regressions from tests/test_properties.py (the former KNOWN_DEFECTS entries)."""
+    # exact integer ceilings: huge sizes no longer raise OverflowError, and stay exact past 2**53
+    assert s.fold_shape(10**400, 8, 8, rows=8, cols=8, dataflow="output_stationary")["folds"] == 10**400 // 8
+    assert s.scalesim_cycles(2**60 + 1, 1, 1, rows=1, cols=1, dataflow="output_stationary") == 2**60  # F = M, P = 1
+    with pytest.raises(ValueError, match=r'peak FLOP/s is beyond the float range .*"cores"'):
+        s.peak_flops(cores=10**400)  # was OverflowError 'int too large to convert to float'
+    with pytest.raises(ValueError, match=r'"clock_hz" = 1\.7'):
+        s.peak_flops(clock_hz=1.7976931348623157e308)  # was inf
+    with pytest.raises(ValueError, match=r"matmul's time is beyond the float range .*\"memory_bytes_per_s\" = 5e-324"):
+        s.matmul_roofline(64, 64, 64, memory_bytes_per_s=5e-324)  # roofline_s was inf
+    with pytest.raises(ValueError, match=r'beyond the float range .*"m" = an integer of 401 digits'):
+        s.matmul_roofline(10**400, 64, 64)
+    with pytest.raises(TypeError, match='"b" must be'):
+        s.trace_matmul([[1.0, 2.0]], [[1.0], [2.0, 3.0]], rows=2, cols=2)  # ragged b
