@@ -115,7 +115,7 @@ CONTENT_JS = """() => {
     math: document.querySelectorAll('.math').length,
     untypeset: [...document.querySelectorAll('.math')].filter(e => !e.querySelector('mjx-container')).length,
     figures: [...document.querySelectorAll('.cell_output img')].filter(i => i.complete && i.naturalWidth > 0).length,
-    sliders: [...document.querySelectorAll('.widget-slider, .widget-hslider')].filter(e => e.offsetWidth > 0).length,
+    controls: [...document.querySelectorAll('.widget-slider, .widget-hslider, .widget-dropdown, .widget-toggle-buttons, .widget-checkbox, .widget-text')].filter(e => e.offsetWidth > 0).length,
     widget_figures: [...document.querySelectorAll('.jupyter-widgets img, .widget-output img, .widget-output svg')]
                     .filter(i => (i.naturalWidth || i.getBoundingClientRect().width) > 0).length,
     widgets: widgetCells.length,
@@ -206,7 +206,9 @@ def visit(page, server: str, folder: Path, rel: str, shots: Path, tmp: Path, log
         page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
         page.evaluate("() => MathJax.startup.promise")
     if rel.startswith("labs/"):
-        page.wait_for_function("() => [...document.querySelectorAll('.widget-slider')].some(e => e.offsetWidth > 0)"
+        # every lab has a widget: wait until its controls (sliders, dropdowns, toggles) and its figure render
+        page.wait_for_function("() => [...document.querySelectorAll('.widget-slider, .widget-dropdown, "
+                               ".widget-toggle-buttons, .widget-checkbox, .widget-text')].some(e => e.offsetWidth > 0)"
                                " && document.querySelector('.widget-output img, .widget-output svg')", timeout=20000)
     page.evaluate("document.fonts.ready.then(() => true)")
     info = page.evaluate(CONTENT_JS)
@@ -266,7 +268,7 @@ def check_pages(browser, server: str, folder: Path, rels: list[str], tmp: Path) 
         if rel.startswith("labs/"):
             if info["figures"] < 1:
                 failures.append(f"{rel}: no figure rendered")
-            if info["sliders"] < 1:
+            if info["controls"] < 1:
                 failures.append(f"{rel}: no widget controls rendered")
             if info["widget_figures"] < 1:
                 failures.append(f"{rel}: the widget's stored figure is missing")

@@ -79,9 +79,10 @@ class LabWidget:
         self.refresh()
 
     #: A control grows from this width and wraps onto its own line when the row is narrower (a phone).
-    CONTROL_BASIS = "300px"
-    #: Label width per character of the longest label, in em, and its bounds.
-    EM_PER_CHAR, MIN_LABEL_EM, MAX_LABEL_EM = 0.62, 4.0, 12.0
+    CONTROL_BASIS = "340px"
+    #: Label width per character of the longest label, in em, and its bounds (a label of up to 10em and
+    #: the value's readout leave a slider track of at least 100 px in a 340 px control).
+    EM_PER_CHAR, MIN_LABEL_EM, MAX_LABEL_EM = 0.62, 4.0, 10.0
 
     @classmethod
     def _lay_out(cls, controls) -> None:

@@ -364,8 +364,8 @@ def frontend_lab(kind: str = "loop") -> LabWidget:
         "kind": widgets.Dropdown(options=list(gv.BRANCH_KINDS), value=kind, description="trace"),
         "loop_iterations": _slider(widgets.IntSlider, "loop iterations", value=4, min=2, max=64),
         "taken_probability": _slider(widgets.FloatSlider, "P(taken)", value=0.9, min=0.0, max=1.0, step=0.05),
-        "history_bits": _slider(widgets.IntSlider, "gshare history bits", value=14, min=0, max=20),
-        "branches_per_kilo_instruction": _slider(widgets.FloatSlider, "branches / 1k instr.", value=250.0,
+        "history_bits": _slider(widgets.IntSlider, "history bits", value=14, min=0, max=20),
+        "branches_per_kilo_instruction": _slider(widgets.FloatSlider, "branches/1k ins", value=250.0,
                                                  min=50.0, max=300.0, step=10.0),
         "n_branches": _slider(widgets.IntSlider, "branches", value=4_000, min=1_000, max=50_000, step=1_000),
     }
