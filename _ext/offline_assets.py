@@ -125,6 +125,19 @@ def _copy(app, exception) -> None:
     config_js = target / "widgets-config.js"
     if not config_js.exists() or config_js.read_text() != WIDGETS_CONFIG_JS:
         config_js.write_text(WIDGETS_CONFIG_JS)
+    # Some widget views still ask for their icon fonts at "@jupyter-widgets/<hash>.woff2" relative to the
+    # page, depending on which module loads first (seen on a different lab page from run to run): serve
+    # the fonts there too, next to every page that can hold a widget (the labs, and the one-page build).
+    fonts = [src for src in _sources() if src.suffix in FONT_SUFFIXES]
+    for folder in {Path(app.outdir), Path(app.outdir) / "labs"}:
+        if not folder.is_dir():
+            continue
+        extra = folder / "@jupyter-widgets"
+        extra.mkdir(exist_ok=True)
+        for src in fonts:
+            dst = extra / src.name
+            if not dst.exists() or dst.stat().st_size != src.stat().st_size:
+                shutil.copy2(src, dst)
 
 
 def setup(app):
