@@ -22,6 +22,7 @@ __all__ = [
     "AnswerCheck",
     "audit_answer_check",
     "run_sweep",
+    "fit_lines",
     "check_finite",
     "check_positive",
     "check_nonnegative",
@@ -762,6 +763,49 @@ def run_sweep(func: Callable[..., Any], jobs: Sequence[tuple], *, executor: Any 
         raise TypeError(f'"executor" must have a submit(func, *args) method, got {executor!r}')
     futures = [executor.submit(func, *job) for job in jobs]
     return [f.result() for f in progress(futures, total=len(futures), desc=desc, enabled=progress_bar)]
+
+
+def fit_lines(text: str, width: int = 68, *, prose: bool = False) -> str:
+    """Wrap a problem's statement or working to ``width`` columns, so that it fits a phone's line.
+
+    Prose wraps at spaces; a long equation breaks before an " = " (the last one within ``width``, else
+    the first), and its continuation lines are indented. With ``prose=True`` the text is one paragraph, wrapped at spaces only.
+
+    Parameters
+    ----------
+    text : str
+        The statement or working, lines separated by newlines.
+    width : int, default=68
+        The widest line, in characters (>= 20).
+    prose : bool, default=False
+        Treat ``text`` as one paragraph.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(fit_lines("t = 2 (p - 1) alpha + 2 (p - 1) / p n beta = 1.26 ms", width=40))
+    t = 2 (p - 1) alpha + 2 (p - 1) / p n beta
+        = 1.26 ms
+    """
+    import textwrap
+
+    text = check_str("text", text)
+    width = check_int("width", width, minimum=20)
+    if check_bool("prose", prose):
+        return textwrap.fill(" ".join(text.split("\n")), width)
+    out = []
+    for line in text.split("\n"):
+        while len(line) > width and line.find(" = ", 5) > 0:
+            first = line.find(" = ", 5)
+            cut = max(first, line.rfind(" = ", 5, width))
+            out.append(line[:cut])
+            line = "    " + line[cut + 1:]
+        out.extend(textwrap.wrap(line, width, subsequent_indent="    " if line.startswith("    ") else "")
+                   or [""])
+    return "\n".join(out)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from .common import (
+    fit_lines as _fit_lines,
     Problem,
     Solution,
     check_choice,
@@ -657,23 +658,6 @@ def simulate_link_failure_simpy(fabric: Fabric, failed_link: Any, *, strategy: s
 # ----------------------------------------------------------------------------------------------
 # Pose / solve
 # ----------------------------------------------------------------------------------------------
-def _fit_lines(text: str, width: int = 68, *, prose: bool = False) -> str:
-    """Wrap a problem's statement or working to ``width`` columns (a phone's line): prose at spaces,
-    a long equation before its last " = " (``prose=True``: one paragraph, wrapped at spaces only)."""
-    import textwrap
-
-    if prose:
-        return textwrap.fill(" ".join(text.split("\n")), width)
-    out = []
-    for line in text.split("\n"):
-        while len(line) > width and line.find(" = ", 5) > 0:
-            first = line.find(" = ", 5)
-            cut = max(first, line.rfind(" = ", 5, width))
-            out.append(line[:cut])
-            line = "    " + line[cut + 1:]
-        out.extend(textwrap.wrap(line, width, subsequent_indent="    " if line.startswith("    ") else "")
-                   or [""])
-    return "\n".join(out)
 
 
 def pose_problem(rng: Any = None) -> Problem:
