@@ -941,6 +941,19 @@ def _smt_draws(lam, mu, u, burst, s, n, rng, shared):
     return arrivals, work, np.concatenate([[0.0], *chunks]), np.concatenate(states)
 
 
+def _check_smt_run(arrival_rate, service_rate, sibling_busy_fraction, sibling_burst_ms, smt_speed, n_requests,
+                   shared_core):
+    """The checks shared by :func:`simulate_smt` and its event-by-event reference, stability included."""
+    lam, mu, u, burst, s, n = _check_smt(arrival_rate, service_rate, sibling_busy_fraction, sibling_burst_ms,
+                                         smt_speed, n_requests)
+    shared = check_bool("shared_core", shared_core)
+    capacity = mu * ((1.0 - u + u * s) if shared else 1.0)
+    if lam >= capacity:
+        raise ValueError(f"unstable queue: arrival_rate ({lam!r}) >= mean capacity ({capacity:.4g} per ms = "
+                         "service_rate x (1 - u + u x smt_speed))")
+    return lam, mu, u, burst, s, n, shared
+
+
 def simulate_smt(arrival_rate: float, service_rate: float, n_requests: int, *, sibling_busy_fraction: float = 0.5,
                  sibling_burst_ms: float = 1.0, smt_speed: float = 0.6, shared_core: bool = True,
                  rng: Any = None) -> SmtResult:
@@ -993,13 +1006,8 @@ def simulate_smt(arrival_rate: float, service_rate: float, n_requests: int, *, s
     >>> round(r.mean_ms, 1)  # M/M/1: 1 / (mu - lambda) = 2 ms
     2.0
     """
-    lam, mu, u, burst, s, n = _check_smt(arrival_rate, service_rate, sibling_busy_fraction, sibling_burst_ms,
-                                         smt_speed, n_requests)
-    shared = check_bool("shared_core", shared_core)
-    capacity = mu * ((1.0 - u + u * s) if shared else 1.0)
-    if lam >= capacity:
-        raise ValueError(f"unstable queue: arrival_rate ({lam!r}) >= mean capacity ({capacity:.4g} per ms = "
-                         "service_rate x (1 - u + u x smt_speed))")
+    lam, mu, u, burst, s, n, shared = _check_smt_run(arrival_rate, service_rate, sibling_busy_fraction,
+                                                     sibling_burst_ms, smt_speed, n_requests, shared_core)
     rng = make_rng(rng)
     arrivals, work, edges, states = _smt_draws(lam, mu, u, burst, s, n, rng, shared)
     speeds = np.where(states, s, 1.0)
@@ -1027,13 +1035,8 @@ def simulate_smt_events(arrival_rate: float, service_rate: float, n_requests: in
     >>> bool(np.allclose(a.latencies_ms, b.latencies_ms))
     True
     """
-    lam, mu, u, burst, s, n = _check_smt(arrival_rate, service_rate, sibling_busy_fraction, sibling_burst_ms,
-                                         smt_speed, n_requests)
-    shared = check_bool("shared_core", shared_core)
-    capacity = mu * ((1.0 - u + u * s) if shared else 1.0)
-    if lam >= capacity:
-        raise ValueError(f"unstable queue: arrival_rate ({lam!r}) >= mean capacity ({capacity:.4g} per ms = "
-                         "service_rate x (1 - u + u x smt_speed))")
+    lam, mu, u, burst, s, n, shared = _check_smt_run(arrival_rate, service_rate, sibling_busy_fraction,
+                                                     sibling_burst_ms, smt_speed, n_requests, shared_core)
     rng = make_rng(rng)
     arrivals, work, edges, states = _smt_draws(lam, mu, u, burst, s, n, rng, shared)
     arr = arrivals.tolist()
